@@ -254,7 +254,8 @@ test_backup_preempts_lower (void)
   advert (&f, "192.0.2.2", 99, 100, S (1), &a);
   advert (&f, "192.0.2.2", 99, 100, S (2), &a);
   advert (&f, "192.0.2.2", 99, 100, S (3), &a);
-  g_assert_true (vipd_addr_equal (&f.master_addr, &(VipdAddr){ 0 }) == FALSE);
+  /* The lower router is still the one holding the VIPs, so it is reported as master. */
+  g_assert_cmpuint (f.master_priority, ==, 99);
   /* The timer armed at startup was never reset. */
   g_assert_cmpuint (vipd_fsm_next_deadline (&f), ==, MDI_100);
   step (&f, VIPD_EV_TIMER, MDI_100, &a);
@@ -756,6 +757,67 @@ test_maintenance_and_fault (void)
   g_assert_false (a.state_changed);
 }
 
+static void
+test_shutdown_out_of_service (void)
+{
+  VipdFsm f;
+  VipdActions a;
+
+  backup_at (&f, 100);
+  step (&f, VIPD_EV_FAULT_ON, S (1), &a);
+  step (&f, VIPD_EV_SHUTDOWN, S (2), &a);
+  assert_transition (&a, VIPD_STATE_FAULT, VIPD_STATE_STOP);
+  g_assert_false (a.send_advert);
+  g_assert_false (a.remove_vips);
+
+  /* Shutting down mid hand-over: the VIPs go with us. */
+  master_at (&f, 100);
+  step (&f, VIPD_EV_MAINTENANCE_ON, S (11), &a);
+  step (&f, VIPD_EV_SHUTDOWN, S (11) + 10, &a);
+  assert_transition (&a, VIPD_STATE_MAINTENANCE, VIPD_STATE_STOP);
+  g_assert_false (a.send_advert);
+  g_assert_true (a.remove_vips);
+  g_assert_cmpuint (vipd_fsm_next_deadline (&f), ==, VIPD_FSM_NO_DEADLINE);
+}
+
+static void
+test_admin_survives_restart (void)
+{
+  VipdFsm f;
+  VipdFsmConfig c = config (255);
+  VipdActions a;
+
+  /* A demoted owner restored from the state directory must not grab the VIPs at startup. */
+  vipd_fsm_init (&f, &c);
+  step (&f, VIPD_EV_ADMIN_DEMOTE, 0, &a);
+  g_assert_false (a.state_changed);
+  step (&f, VIPD_EV_STARTUP, S (1), &a);
+  assert_transition (&a, VIPD_STATE_INIT, VIPD_STATE_BACKUP);
+  g_assert_cmpuint (vipd_fsm_priority (&f), ==, 1);
+  step (&f, VIPD_EV_SHUTDOWN, S (2), &a);
+  step (&f, VIPD_EV_STARTUP, S (3), &a);
+  assert_transition (&a, VIPD_STATE_STOP, VIPD_STATE_BACKUP);
+  g_assert_cmpuint (vipd_fsm_priority (&f), ==, 1);
+  g_assert_cmpuint (vipd_fsm_next_deadline (&f), ==, S (3) + vipd_fsm_master_down_us (3, 1, 100));
+}
+
+static void
+test_takeover_when_master (void)
+{
+  VipdFsm f;
+  VipdActions a;
+
+  master_at (&f, 100);
+  step (&f, VIPD_EV_ADMIN_TAKEOVER, S (10) + 3, &a);
+  g_assert_false (a.state_changed);
+  g_assert_false (a.add_vips);
+  g_assert_true (a.send_advert);
+  g_assert_cmpuint (a.advert_priority, ==, 254);
+  g_assert_true (a.master_changed);
+  g_assert_cmpuint (a.master_priority, ==, 254);
+  g_assert_cmpuint (vipd_fsm_next_deadline (&f), ==, S (11) + 3);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -780,6 +842,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fsm/master/answers-lower", test_master_answers_lower);
   g_test_add_func ("/fsm/master/answers-priority-zero", test_master_answers_priority_zero);
   g_test_add_func ("/fsm/shutdown", test_shutdown);
+  g_test_add_func ("/fsm/shutdown-out-of-service", test_shutdown_out_of_service);
   g_test_add_func ("/fsm/fault", test_fault);
   g_test_add_func ("/fsm/fault-cleared-owner", test_fault_cleared_owner);
   g_test_add_func ("/fsm/priority-change", test_priority_change);
@@ -790,6 +853,8 @@ main (int argc, char **argv)
   g_test_add_func ("/fsm/admin/old-master-yields", test_old_master_yields_to_takeover);
   g_test_add_func ("/fsm/admin/takeover-in-fault", test_takeover_in_fault);
   g_test_add_func ("/fsm/admin/set-priority", test_set_priority);
+  g_test_add_func ("/fsm/admin/survives-restart", test_admin_survives_restart);
+  g_test_add_func ("/fsm/admin/takeover-when-master", test_takeover_when_master);
   g_test_add_func ("/fsm/maintenance/from-master", test_maintenance_from_master);
   g_test_add_func ("/fsm/maintenance/alone", test_maintenance_alone_releases);
   g_test_add_func ("/fsm/maintenance/fault", test_maintenance_and_fault);
