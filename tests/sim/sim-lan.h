@@ -31,13 +31,17 @@ typedef struct
 
 /* A LAN with a default one-way delay and a loss rate in [0, 1], deterministic for a seed. */
 SimLan *sim_lan_new (guint64 delay_us, double loss, guint32 seed);
+/* Frees the LAN, its routers and every event still queued. */
 void sim_lan_free (SimLan *lan);
 /* Adds an instance on host (hosts are numbered from 0, 192.0.2.(host+1)); returns its index. */
 guint sim_lan_add (SimLan *lan, guint host, guint8 version, guint8 vrid, guint8 priority,
                    guint16 adver_int_cs, gboolean preempt);
+/* The instance at idx; valid until the next sim_lan_add(). */
 SimRouter *sim_lan_router (SimLan *lan, guint idx);
 guint sim_lan_n_routers (SimLan *lan);
+/* Replaces the observer; NULL removes it. */
 void sim_lan_set_observer (SimLan *lan, SimLanObserver fn, gpointer user_data);
+/* One-way delay between two hosts, both directions; 0 restores the LAN default. */
 void sim_lan_set_link_delay (SimLan *lan, guint host_a, guint host_b, guint64 delay_us);
 /* Puts host in a partition group; hosts in different groups cannot hear each other. */
 void sim_lan_set_group (SimLan *lan, guint host, guint group);
@@ -52,6 +56,7 @@ void sim_lan_schedule_crash (SimLan *lan, guint idx, guint64 at);
 void sim_lan_schedule_crash_host (SimLan *lan, guint host, guint64 at);
 /* Processes every event with time <= until; the clock then reads until. */
 void sim_lan_run_until (SimLan *lan, guint64 until);
+/* The virtual clock, µs. */
 guint64 sim_lan_now (SimLan *lan);
 
 /* Live instances of vrid in state master. */
