@@ -155,7 +155,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
           ex.vrid = 51;
           ex.n_vips = 1;
           ex.adver_int_cs = 100;
-          ex.auth_type = variant == 0 ? VIPD_AUTH_PASS : VIPD_AUTH_NONE;
+          ex.auth_type = variant == 0 ? VIPD_VRRP_AUTH_PASS : VIPD_VRRP_AUTH_NONE;
           ex.auth_pass = variant == 0 ? "1111" : NULL;
         }
     }

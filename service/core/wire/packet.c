@@ -276,7 +276,7 @@ vipd_packet_check (const guint8 *buf, gsize len, const VipdPacketMeta *meta,
     {
       if (out->auth_type != expect->auth_type)
         return VIPD_RX_AUTH_TYPE;
-      if (out->auth_type == VIPD_AUTH_PASS)
+      if (out->auth_type == VIPD_VRRP_AUTH_PASS)
         {
           /* Compared as the 8 NUL-padded bytes keepalived sends; longer passwords are cut. */
           char want[VIPD_VRRP_V2_AUTH_LEN] = { 0 };

@@ -17,9 +17,9 @@ G_BEGIN_DECLS
 #define VIPD_VRRP_HDR_LEN 8
 #define VIPD_VRRP_V2_AUTH_LEN 8
 #define VIPD_VRRP_MAX_ADDRS 255
-#define VIPD_AUTH_NONE 0
-#define VIPD_AUTH_PASS 1 /* RFC 2338 simple text password, kept by RFC 3768 for compatibility */
-#define VIPD_AUTH_AH 2
+#define VIPD_VRRP_AUTH_NONE 0
+#define VIPD_VRRP_AUTH_PASS 1 /* RFC 2338 simple text password, kept by RFC 3768 for compatibility */
+#define VIPD_VRRP_AUTH_AH 2
 
 /* How a VRRPv3-over-IPv4 checksum is computed. IPv6 and v2 have only one form each. */
 typedef enum

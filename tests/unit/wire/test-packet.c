@@ -57,7 +57,7 @@ advert_init (VipdAdvert *adv, guint8 version, int family, guint n)
     }
   if (version == 2)
     {
-      adv->auth_type = VIPD_AUTH_PASS;
+      adv->auth_type = VIPD_VRRP_AUTH_PASS;
       strcpy (adv->auth_data, "1111");
     }
 }
@@ -312,7 +312,7 @@ mut_addr_count_zero (Case *c)
 static void
 mut_auth_type (Case *c)
 {
-  c->expect.auth_type = VIPD_AUTH_NONE;
+  c->expect.auth_type = VIPD_VRRP_AUTH_NONE;
 }
 
 static void
@@ -727,7 +727,7 @@ test_golden_v2 (void)
   VipdAdvert adv;
   VipdAddr vip = addr ("192.0.2.150");
   VipdRxExpect ex = {
-    .version = 2, .family = AF_INET, .vrid = 51, .auth_type = VIPD_AUTH_PASS,
+    .version = 2, .family = AF_INET, .vrid = 51, .auth_type = VIPD_VRRP_AUTH_PASS,
     .auth_pass = "1111", .adver_int_cs = 100, .vips = &vip, .n_vips = 1,
   };
   guint8 again[64];
@@ -740,7 +740,7 @@ test_golden_v2 (void)
   g_assert_cmpuint (adv.vrid, ==, 51);
   g_assert_cmpuint (adv.priority, ==, 100);
   g_assert_cmpuint (adv.naddrs, ==, 1);
-  g_assert_cmpuint (adv.auth_type, ==, VIPD_AUTH_PASS);
+  g_assert_cmpuint (adv.auth_type, ==, VIPD_VRRP_AUTH_PASS);
   g_assert_cmpstr (adv.auth_data, ==, "1111");
   g_assert_cmpuint (adv.adver_int_cs, ==, 100);
   g_assert_true (vipd_addr_equal (&adv.addrs[0], &vip));
