@@ -333,7 +333,9 @@ vipd_vrrp_socket_send (VipdVrrpSocket *s, const VipdAddr *src, const VipdAddr *d
                    "cannot send a VRRP packet on %s from %s to %s: %s%s", s->ifname,
                    src != NULL ? vipd_addr_format (src, sbuf, sizeof sbuf) : "(kernel's choice)",
                    vipd_addr_format (target, buf, sizeof buf), g_strerror (saved),
-                   saved == EINVAL && src != NULL ? " (is the source an address of this host?)" : "");
+                   src != NULL && (saved == EINVAL || saved == ENETUNREACH || saved == EADDRNOTAVAIL)
+                     ? " (is the source an address of this host, with a route to the destination?)"
+                     : "");
       return FALSE;
     }
   s->counters.tx_packets++;

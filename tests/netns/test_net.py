@@ -10,6 +10,7 @@ import re
 import signal
 import socket
 import struct
+import subprocess
 import sys
 import textwrap
 import time
@@ -237,6 +238,20 @@ class NetTest(unittest.TestCase):
                     for e in item["rule"]["expr"] if "counter" in e]
         self.assertGreaterEqual(counters[0], 3, "the multicast adverts never reached node2")
 
+    def test_advert_chosen_source(self):
+        # With two addresses the kernel would pick the primary; the advert must leave from the
+        # one asked for (mcast_src_ip / unicast_src_ip), and its checksum must still hold.
+        self.bed.run("node1", ["ip", "addr", "add", "192.0.2.21/24", "dev", "eth0"])
+        rx = self.listen("node2", "recv", "eth0", 4, 1, 5)
+        self.probe("node1", "send-advert", "eth0", 4, 54, 100, VIP4, "src=192.0.2.21")
+        (adv,) = self.adverts(rx)[:1]
+        self.assertEqual((adv["result"], adv["src"]), ("ok", "192.0.2.21"))
+        r = self.probe("node1", "send-advert", "eth0", 4, 54, 100, VIP4, "src=192.0.2.99",
+                       check=False)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("192.0.2.99", r.stderr)
+        self.assertIn("eth0", r.stderr)
+
     def test_advert_ipv6_link_local(self):
         ll1 = self.bed.link_local("node1")
         self.assertIsNotNone(ll1)
@@ -308,6 +323,37 @@ class NetTest(unittest.TestCase):
         self.bed.wait_log(mon, "addr removed ifindex=%d addr=%s/64" % (ifindex, VIP6), 3)
 
 
+class BedTest(unittest.TestCase):
+    """The test bed itself: a run killed by SIGTERM leaves nothing behind."""
+
+    def test_testbed_cleanup_on_sigterm(self):
+        script = textwrap.dedent("""
+            import sys, time
+            sys.path.insert(0, %r)
+            import testbed
+            bed = testbed.Bed(nodes=1)
+            p = bed.start("node1", ["sleep", "600"])
+            print(bed.prefix, p.pid, flush=True)
+            time.sleep(600)
+        """ % os.path.dirname(os.path.abspath(__file__)))
+        child = subprocess.Popen([PY, "-c", script], stdout=subprocess.PIPE, text=True)
+        try:
+            prefix, pid = child.stdout.readline().split()
+            names = subprocess.run(["ip", "netns", "list"], stdout=subprocess.PIPE,
+                                   text=True).stdout
+            self.assertIn(prefix + "-node1", names)
+            self.assertTrue(os.path.exists("/proc/" + pid))
+            child.send_signal(signal.SIGTERM)
+            self.assertEqual(child.wait(10), -signal.SIGTERM)
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+        names = subprocess.run(["ip", "netns", "list"], stdout=subprocess.PIPE, text=True).stdout
+        self.assertNotIn(prefix + "-", names)
+        testbed.Bed.wait_for(lambda: not os.path.exists("/proc/" + pid), 5, "the sleep to end")
+
+
 def socket_ifindex(bed, node):
     out = bed.run(node, ["ip", "-j", "link", "show", "dev", "eth0"]).stdout
     return json.loads(out)[0]["ifindex"]
@@ -321,7 +367,9 @@ def main():
     if len(sys.argv) != 2:
         print("usage: test_net.py CASE", file=sys.stderr)
         return 2
-    suite = unittest.TestSuite([NetTest("test_" + sys.argv[1])])
+    name = "test_" + sys.argv[1]
+    cls = NetTest if hasattr(NetTest, name) else BedTest
+    suite = unittest.TestSuite([cls(name)])
     result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
     return 0 if result.wasSuccessful() else 1
 
