@@ -32,8 +32,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipdVipNetlink, vipd_vip_netlink_free)
 
 /* Adds vip to ifname with a valid and preferred lifetime of lifetime_s seconds
  * (VIPD_VIP_LIFETIME_FOREVER for none); IPv6 VIPs skip DAD. With renew the request replaces an
- * existing address (NLM_F_REPLACE) and so refreshes its lifetime; without it an existing address
- * fails with G_IO_ERROR_EXISTS. */
+ * existing address (NLM_F_REPLACE), refreshing its lifetime, or adds it when it is missing;
+ * without renew an existing address fails with G_IO_ERROR_EXISTS. The kernel expires IPv4 and
+ * IPv6 addresses up to about 0.4 s after the lifetime (measured on 6.18): add a margin. */
 gboolean vipd_vip_add (VipdVipNetlink *nl, const char *ifname, const VipdVip *vip,
                        guint32 lifetime_s, gboolean renew, GError **error);
 
