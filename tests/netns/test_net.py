@@ -143,6 +143,9 @@ class NetTest(unittest.TestCase):
             self.assertGreaterEqual(self.bed.find_addr("node1", VIP4)["valid_life_time"], 2)
         # Renewal must not make it permanent: without renewals it still expires.
         self.bed.wait_for(lambda: not self.bed.has_addr("node1", VIP4), 6, "expiry after renewals")
+        # A renewal also restores a VIP that is gone (expired, or removed by another program).
+        self.probe("node1", "vip-add", "eth0", VIP4 + "/24", 3, "renew")
+        self.assertTrue(self.bed.has_addr("node1", VIP4))
 
     def test_vip_attributes(self):
         self.probe("node1", "vip-add", "eth0", VIP4 + "/24", 0, "label=eth0:vip",
