@@ -1,0 +1,54 @@
+/* vip-netlink.h — virtual IP addresses on an interface through libnl-3 (rtnl addr).
+ *
+ * VIPs can carry a valid/preferred lifetime so that a VIP outlives its daemon only briefly:
+ * every advert renews it (same add, NLM_F_REPLACE), and a killed daemon's VIP expires. */
+#pragma once
+
+#include <glib.h>
+
+#include "base/inaddr.h"
+
+G_BEGIN_DECLS
+
+#define VIPD_VIP_LIFETIME_FOREVER 0 /* lifetime_s value for a permanent address */
+
+/* One configured VIP, as keepalived's virtual_ipaddress line gives it. */
+typedef struct
+{
+  VipdAddr addr;
+  guint8 prefix_len;  /* 32/128 when the config gave none */
+  VipdAddr broadcast; /* IPv4 only; unset for none */
+  int scope;          /* RT_SCOPE_* (0 = global) */
+  const char *label;  /* IPv4 only, "eth0:vip" style; NULL for none */
+} VipdVip;
+
+typedef struct _VipdVipNetlink VipdVipNetlink;
+
+/* Opens a route netlink socket for VIP requests; NULL with a GError when netlink is unusable. */
+VipdVipNetlink *vipd_vip_netlink_new (GError **error);
+/* Closes the socket; NULL is allowed. */
+void vipd_vip_netlink_free (VipdVipNetlink *nl);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipdVipNetlink, vipd_vip_netlink_free)
+
+/* Adds vip to ifname with a valid and preferred lifetime of lifetime_s seconds
+ * (VIPD_VIP_LIFETIME_FOREVER for none); IPv6 VIPs skip DAD. With renew the request replaces an
+ * existing address (NLM_F_REPLACE), refreshing its lifetime, or adds it when it is missing;
+ * without renew an existing address fails with G_IO_ERROR_EXISTS. The kernel expires IPv4 and
+ * IPv6 addresses up to about 0.4 s after the lifetime (measured on 6.18): add a margin. */
+gboolean vipd_vip_add (VipdVipNetlink *nl, const char *ifname, const VipdVip *vip,
+                       guint32 lifetime_s, gboolean renew, GError **error);
+
+/* Removes vip from ifname; G_IO_ERROR_NOT_FOUND when it was not there. */
+gboolean vipd_vip_remove (VipdVipNetlink *nl, const char *ifname, const VipdVip *vip,
+                          GError **error);
+
+/* Sets *present to whether vip's address (any prefix) is on ifname; FALSE only on errors. */
+gboolean vipd_vip_is_present (VipdVipNetlink *nl, const char *ifname, const VipdVip *vip,
+                              gboolean *present, GError **error);
+
+/* Which of vips[0..n_vips) are on ifname, as indexes into vips (guint, ascending), e.g. the
+ * leftovers of a crashed run to remove at start. NULL with a GError on errors. */
+GArray *vipd_vip_list_present (VipdVipNetlink *nl, const char *ifname, const VipdVip *vips,
+                               guint n_vips, GError **error);
+
+G_END_DECLS
