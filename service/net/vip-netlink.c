@@ -41,7 +41,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NlAddr, nl_addr_put)
 
 /* Builds the rtnl_addr both add and remove send; NULL with a GError for an unusable vip. */
 static struct rtnl_addr *
-build_addr (int ifindex, const char *ifname, const VipdVip *vip, GError **error)
+build_addr (int ifindex, const char *ifname, const VipdNlVip *vip, GError **error)
 {
   g_autoptr (RtnlAddr) ra = NULL;
   g_autoptr (NlAddr) local = NULL;
@@ -75,7 +75,7 @@ build_addr (int ifindex, const char *ifname, const VipdVip *vip, GError **error)
 
 static gboolean
 fail (VipdVipNetlink *nl, int rc, GError **error, const char *what, const char *ifname,
-      const VipdVip *vip)
+      const VipdNlVip *vip)
 {
   char buf[VIPD_ADDR_STRLEN];
 
@@ -86,7 +86,7 @@ fail (VipdVipNetlink *nl, int rc, GError **error, const char *what, const char *
 }
 
 gboolean
-vipd_vip_add (VipdVipNetlink *nl, const char *ifname, const VipdVip *vip, guint32 lifetime_s,
+vipd_vip_add (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip, guint32 lifetime_s,
               gboolean renew, GError **error)
 {
   g_autoptr (RtnlAddr) ra = NULL;
@@ -136,7 +136,7 @@ vipd_vip_add (VipdVipNetlink *nl, const char *ifname, const VipdVip *vip, guint3
 }
 
 gboolean
-vipd_vip_remove (VipdVipNetlink *nl, const char *ifname, const VipdVip *vip, GError **error)
+vipd_vip_remove (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip, GError **error)
 {
   g_autoptr (RtnlAddr) ra = NULL;
   int ifindex, rc;
@@ -167,7 +167,7 @@ vipd_vip_remove (VipdVipNetlink *nl, const char *ifname, const VipdVip *vip, GEr
 typedef struct
 {
   int ifindex;
-  const VipdVip *vips;
+  const VipdNlVip *vips;
   guint n_vips;
   GArray *found;
 } ScanCtx;
@@ -198,7 +198,7 @@ cmp_guint (gconstpointer a, gconstpointer b)
 }
 
 GArray *
-vipd_vip_list_present (VipdVipNetlink *nl, const char *ifname, const VipdVip *vips, guint n_vips,
+vipd_vip_list_present (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vips, guint n_vips,
                        GError **error)
 {
   struct nl_cache *cache = NULL;
@@ -223,7 +223,7 @@ vipd_vip_list_present (VipdVipNetlink *nl, const char *ifname, const VipdVip *vi
 }
 
 gboolean
-vipd_vip_is_present (VipdVipNetlink *nl, const char *ifname, const VipdVip *vip, gboolean *present,
+vipd_vip_is_present (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip, gboolean *present,
                      GError **error)
 {
   g_autoptr (GArray) found = vipd_vip_list_present (nl, ifname, vip, 1, error);

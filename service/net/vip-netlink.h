@@ -20,7 +20,7 @@ typedef struct
   VipdAddr broadcast; /* IPv4 only; unset for none */
   int scope;          /* RT_SCOPE_* (0 = global) */
   const char *label;  /* IPv4 only, "eth0:vip" style; NULL for none */
-} VipdVip;
+} VipdNlVip;
 
 typedef struct _VipdVipNetlink VipdVipNetlink;
 
@@ -35,20 +35,20 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipdVipNetlink, vipd_vip_netlink_free)
  * existing address (NLM_F_REPLACE), refreshing its lifetime, or adds it when it is missing;
  * without renew an existing address fails with G_IO_ERROR_EXISTS. The kernel expires IPv4 and
  * IPv6 addresses up to about 0.4 s after the lifetime (measured on 6.18): add a margin. */
-gboolean vipd_vip_add (VipdVipNetlink *nl, const char *ifname, const VipdVip *vip,
+gboolean vipd_vip_add (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip,
                        guint32 lifetime_s, gboolean renew, GError **error);
 
 /* Removes vip from ifname; G_IO_ERROR_NOT_FOUND when it was not there. */
-gboolean vipd_vip_remove (VipdVipNetlink *nl, const char *ifname, const VipdVip *vip,
+gboolean vipd_vip_remove (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip,
                           GError **error);
 
 /* Sets *present to whether vip's address (any prefix) is on ifname; FALSE only on errors. */
-gboolean vipd_vip_is_present (VipdVipNetlink *nl, const char *ifname, const VipdVip *vip,
+gboolean vipd_vip_is_present (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip,
                               gboolean *present, GError **error);
 
 /* Which of vips[0..n_vips) are on ifname, as indexes into vips (guint, ascending), e.g. the
  * leftovers of a crashed run to remove at start. NULL with a GError on errors. */
-GArray *vipd_vip_list_present (VipdVipNetlink *nl, const char *ifname, const VipdVip *vips,
+GArray *vipd_vip_list_present (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vips,
                                guint n_vips, GError **error);
 
 G_END_DECLS

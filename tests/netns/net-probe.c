@@ -55,7 +55,7 @@ fail (GError *error)
 }
 
 static gboolean
-parse_vip (const char *text, VipdVip *vip)
+parse_vip (const char *text, VipdNlVip *vip)
 {
   gboolean has_prefix;
 
@@ -77,7 +77,7 @@ cmd_vip_add (char **argv, int argc)
 {
   g_autoptr (VipdVipNetlink) nl = NULL;
   GError *error = NULL;
-  VipdVip vip;
+  VipdNlVip vip;
   const char *v;
 
   if (!parse_vip (argv[1], &vip))
@@ -102,7 +102,7 @@ cmd_vip_del (char **argv, int argc)
 {
   g_autoptr (VipdVipNetlink) nl = NULL;
   GError *error = NULL;
-  VipdVip vip;
+  VipdNlVip vip;
 
   if (!parse_vip (argv[1], &vip))
     return fprintf (stderr, "net-probe: bad VIP %s\n", argv[1]), 2;
@@ -123,7 +123,7 @@ cmd_vip_present (char **argv, int argc)
 {
   g_autoptr (VipdVipNetlink) nl = NULL;
   g_autoptr (GArray) found = NULL;
-  g_autofree VipdVip *vips = g_new0 (VipdVip, (gsize) argc);
+  g_autofree VipdNlVip *vips = g_new0 (VipdNlVip, (gsize) argc);
   GError *error = NULL;
   guint n = 0, j = 0;
 

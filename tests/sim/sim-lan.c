@@ -243,7 +243,7 @@ send_advert (SimLan *lan, guint idx, guint8 priority)
   adv.addrs[0] = r->vip;
   if (r->auth_pass != NULL)
     {
-      adv.auth_type = VIPD_AUTH_PASS;
+      adv.auth_type = VIPD_VRRP_AUTH_PASS;
       g_strlcpy (adv.auth_data, r->auth_pass, sizeof adv.auth_data);
     }
   ev.meta.src = r->fsm.cfg.primary;
@@ -318,7 +318,7 @@ deliver (SimLan *lan, const SimEv *ev)
     .version = r->fsm.cfg.version,
     .family = AF_INET,
     .vrid = r->fsm.cfg.vrid,
-    .auth_type = r->auth_pass != NULL ? VIPD_AUTH_PASS : VIPD_AUTH_NONE,
+    .auth_type = r->auth_pass != NULL ? VIPD_VRRP_AUTH_PASS : VIPD_VRRP_AUTH_NONE,
     .auth_pass = r->auth_pass,
     .adver_int_cs = r->fsm.cfg.adver_int_cs,
     .vips = &r->vip,
