@@ -188,6 +188,15 @@ parse_vip (VipdParseCtx *ctx, const VipdStmt *line)
       const VipdLoc *vloc = vipd_kw_arg_loc (line, a + 1);
       gboolean ok = TRUE;
 
+      if (strcmp (opt, "brd") != 0 && strcmp (opt, "dev") != 0 && strcmp (opt, "scope") != 0
+          && strcmp (opt, "label") != 0)
+        {
+          /* keepalived also takes use_vmac/no_track/preferred_lft...; not handled yet. */
+          vipd_diag_add (ctx->diags, VIPD_DIAG_WARNING, vipd_kw_arg_loc (line, a),
+                         "unknown virtual_ipaddress option \"%s\" ignored", opt);
+          a++;
+          continue;
+        }
       if (val == NULL)
         {
           vipd_diag_add (ctx->diags, VIPD_DIAG_ERROR, vipd_kw_arg_loc (line, a),
@@ -215,18 +224,10 @@ parse_vip (VipdParseCtx *ctx, const VipdStmt *line)
                            "or a number 0-255",
                            val);
         }
-      else if (strcmp (opt, "label") == 0)
+      else
         {
           g_free (v->label);
           v->label = g_strdup (val);
-        }
-      else
-        {
-          /* keepalived also takes use_vmac/no_track/preferred_lft...; not handled yet. */
-          vipd_diag_add (ctx->diags, VIPD_DIAG_WARNING, vipd_kw_arg_loc (line, a),
-                         "unknown virtual_ipaddress option \"%s\" ignored", opt);
-          a++;
-          continue;
         }
       a += 2;
     }
