@@ -115,11 +115,13 @@ check_vips (Check *c, VipdInstance *inst)
         {
           char buf[VIPD_ADDR_STRLEN];
 
-          /* keepalived moves the odd ones to virtual_ipaddress_excluded silently. */
+          /* An error rather than keepalived's silent move: a VIP that never floats is a
+           * surprise found during an outage. */
           err (c, &v->loc,
                "virtual_ipaddress of \"%s\" mixes IPv4 and IPv6 (%s): one instance advertises "
                "one family; move the %s addresses to virtual_ipaddress_excluded or to an "
-               "instance of their own",
+               "instance of their own (keepalived moves them to virtual_ipaddress_excluded "
+               "silently)",
                inst->name, vipd_addr_format (&v->addr, buf, sizeof buf),
                family_name (v->addr.family));
         }
