@@ -293,6 +293,40 @@ test_sync_group_keywords (void)
   g_assert_cmpstr (ref (g->track_files, 0)->name, ==, "tf");
 }
 
+/* Every section and the values that differ from the defaults show up in the dump. */
+static void
+test_dump_all_sections (void)
+{
+  g_autoptr (VipdDiagList) d = vipd_diag_list_new ();
+  g_autoptr (VipdConfig) c = parse_text (all_keywords, d);
+  g_autofree char *text = vipd_config_dump (c);
+  static const char *const expected[] = {
+    "# file test.conf\n",
+    "  smtp_server 192.0.2.25 2525\n",
+    "  vrrp_gna_interval 0.25\n",
+    "  script_user nobody nogroup\n",
+    "vrrp_script chk {\n  script \"/bin/check --fast\"\n  interval 2\n  timeout 1.5\n"
+    "  weight -20 reverse\n",
+    "vrrp_track_file tf {\n  file /run/down\n  weight -5 reverse\n  init_file 7 overwrite\n}\n",
+    "vrrp_sync_group G {\n  group {\n    V6\n    V4\n  }\n",
+    "  track_interface {\n    eth3 weight 2\n  }\n",
+    "vrrp_instance V6 {\n  state MASTER\n  interface eth0\n  virtual_router_id 7\n"
+    "  priority 200\n  advert_int 0.1\n  version 3\n  family ipv6\n",
+    "    2001:db8::10/64 dev eth1 scope 253 label eth1:6\n",
+    "  track_interface {\n    eth1 weight -30\n    eth2\n  }\n",
+    "  unicast_peer {\n    2001:db8::2\n    2001:db8::3\n  }\n",
+    "  notify_master \"/bin/master.sh up now\"\n",
+    "  preempt no\n  preempt_delay 2.5\n",
+    "    192.0.2.1/24 brd 192.0.2.255 scope 200\n",
+    "    auth_pass ******\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    if (strstr (text, expected[i]) == NULL)
+      g_error ("dump lacks \"%s\":\n%s", expected[i], text);
+  g_assert_null (strstr (text, "secret"));
+}
+
 static const char minimal_tail[] = "  interface eth0\n"
                                    "  virtual_router_id 1\n"
                                    "  virtual_ipaddress {\n"
@@ -489,6 +523,7 @@ main (int argc, char **argv)
   g_test_add_func ("/config/syntax/script-track-file-keywords", test_script_and_track_file_keywords);
   g_test_add_func ("/config/syntax/instance-keywords", test_instance_keywords);
   g_test_add_func ("/config/syntax/sync-group-keywords", test_sync_group_keywords);
+  g_test_add_func ("/config/syntax/dump-all-sections", test_dump_all_sections);
   g_test_add_func ("/config/syntax/braces-and-comments", test_lexer_braces_and_comments);
   g_test_add_func ("/config/syntax/unterminated-string", test_unterminated_string);
   g_test_add_func ("/config/syntax/unbalanced-braces", test_unbalanced_braces);
