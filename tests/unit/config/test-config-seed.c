@@ -209,6 +209,27 @@ test_include_depth (void)
 }
 
 static void
+test_include_file_cap (void)
+{
+  g_autoptr (MemFs) fs = memfs_new ();
+  g_autoptr (VipdDiagList) d = vipd_diag_list_new ();
+  g_autoptr (VipdConfig) c = NULL;
+
+  memfs_add (fs, "/k/main.conf", "include parts/*.conf\n");
+  for (guint i = 0; i < VIPD_CONFIG_MAX_FILES + 10; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/k/parts/p%03u.conf", i);
+
+      memfs_add (fs, name, "! empty\n");
+    }
+  c = vipd_config_parse (&fs->ops, "/k/main.conf", d);
+
+  assert_diag_at (d, VIPD_DIAG_ERROR, "/k/main.conf", 1, 1, "more than 256 configuration files");
+  assert_count (d, VIPD_DIAG_ERROR, 1);
+  g_assert_cmpuint (c->files->len, ==, VIPD_CONFIG_MAX_FILES);
+}
+
+static void
 test_files_shell (void)
 {
   g_autoptr (GError) error = NULL;
@@ -278,6 +299,7 @@ main (int argc, char **argv)
   g_test_add_func ("/config/include/glob-relative", test_include_glob_relative);
   g_test_add_func ("/config/include/cycle-missing", test_include_cycle_and_missing);
   g_test_add_func ("/config/include/depth", test_include_depth);
+  g_test_add_func ("/config/include/file-cap", test_include_file_cap);
   g_test_add_func ("/config/files/shell", test_files_shell);
   g_test_add_func ("/config/diag/format", test_diag_format);
   return g_test_run ();
