@@ -378,6 +378,7 @@ test_unterminated_string (void)
                                          "}\n",
                                          d);
 
+  g_assert_nonnull (c);
   assert_error (d, 2, 10, "unterminated string");
 }
 
@@ -391,6 +392,8 @@ test_unbalanced_braces (void)
   g_autoptr (VipdConfig) c2 = parse_text ("global_defs {\n  router_id a\n\nvrrp_script s {\n", d2);
   g_autoptr (VipdConfig) c3 = parse_text ("global_defs {\n  router_id a\n  { x }\n}\n{ y }\n", d3);
 
+  g_assert_nonnull (c2);
+  g_assert_nonnull (c3);
   assert_error (d1, 4, 1, "unexpected '}'");
   g_assert_cmpstr (c1->global.router_id, ==, "a");
   /* Both open blocks are reported, each at its own '{'. */
@@ -449,6 +452,7 @@ test_unsupported_blocks (void)
                                          "}\n",
                                          d);
 
+  g_assert_nonnull (c);
   assert_count (d, VIPD_DIAG_ERROR, 0);
   assert_count (d, VIPD_DIAG_WARNING, 2);
   assert_warning (d, 1, 1, "\"virtual_server\" is not supported yet, ignored");
@@ -466,6 +470,7 @@ test_argument_errors (void)
                                              "  }\n",
                                              d);
 
+  g_assert_nonnull (c);
   assert_error (d, 2, 9, "state \"SLAVE\" is not a state: write MASTER or BACKUP");
   assert_error (d, 3, 3, "\"interface\" needs 1 argument, got 0");
   assert_warning (d, 4, 15, "extra argument \"20\" after \"priority\" ignored");
@@ -488,6 +493,7 @@ test_vip_syntax_errors (void)
                                          "}\n",
                                          d);
 
+  g_assert_nonnull (c);
   assert_error (d, 5, 5, "\"192.0.2.1/33\" is not an address");
   assert_error (d, 6, 21, "scope \"galaxy\" is unknown");
   assert_error (d, 7, 19, "brd \"2001:db8::1\" is not an address of the same family");

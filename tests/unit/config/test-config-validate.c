@@ -22,6 +22,7 @@ test_vrid_and_priority_ranges (void)
                                           "  }\n");
   g_autoptr (VipdConfig) c = parse_text (text, d);
 
+  g_assert_nonnull (c);
   assert_error (d, 3, 21, "virtual_router_id 256 is out of range: write 1 to 255");
   assert_error (d, 4, 12, "priority 0 is out of range");
   assert_count (d, VIPD_DIAG_ERROR, 2);
@@ -40,6 +41,7 @@ test_numbers_that_do_not_parse (void)
                                           "  }\n");
   g_autoptr (VipdConfig) c = parse_text (text, d);
 
+  g_assert_nonnull (c);
   assert_error (d, 3, 21, "virtual_router_id \"1x\" is not a number");
   assert_error (d, 4, 12, "priority \"abc\" is not a number");
   assert_error (d, 5, 14, "advert_int \"1..5\" is not a duration");
@@ -59,6 +61,7 @@ test_missing_interface_and_vrid (void)
                                          "}\n",
                                          d);
 
+  g_assert_nonnull (c);
   assert_error (d, 2, 1, "instance \"VI\" has no interface: add \"interface <ifname>\"");
   assert_error (d, 2, 1, "has no virtual_router_id");
 }
@@ -77,6 +80,7 @@ test_duplicates (void)
   g_autofree char *text = g_strconcat (a, b, a2, NULL);
   g_autoptr (VipdConfig) c = parse_text (text, d);
 
+  g_assert_nonnull (c);
   /* B starts at line 8, its VRID value at 10:21; the second A at line 15. */
   assert_error (d, 10, 21, "instances \"A\" and \"B\" (test.conf:1) both use virtual_router_id 5 on eth0");
   assert_error (d, 15, 1, "vrrp_instance \"A\" is already defined at test.conf:1");
@@ -110,6 +114,7 @@ test_ipv6_needs_v3_and_no_mixing (void)
                                           "  }\n");
   g_autoptr (VipdConfig) c = parse_text (text, d);
 
+  g_assert_nonnull (c);
   assert_error (d, 4, 3, "has IPv6 addresses, which need VRRPv3: add \"version 3\"");
   assert_error (d, 6, 5, "mixes IPv4 and IPv6 (192.0.2.1): one instance advertises one family; "
                          "move the IPv4 addresses to virtual_ipaddress_excluded");
@@ -184,6 +189,7 @@ test_no_vip_is_a_warning (void)
                                          "  virtual_router_id 1\n}\n",
                                          d);
 
+  g_assert_nonnull (c);
   assert_count (d, VIPD_DIAG_ERROR, 0);
   assert_warning (d, 1, 1, "instance \"VI\" has no virtual_ipaddress");
 }
@@ -222,6 +228,7 @@ test_version_values (void)
                                          "vrrp_instance VI {\n  version 4\n}\n",
                                          d);
 
+  g_assert_nonnull (c);
   assert_error (d, 2, 16, "vrrp_version \"1\" is not a VRRP version: write 2 or 3");
   assert_error (d, 5, 11, "version \"4\" is not a VRRP version");
 }
@@ -255,6 +262,7 @@ test_undefined_references (void)
                                          "}\n",
                                          d);
 
+  g_assert_nonnull (c);
   assert_error (d, 12, 5, "track_script \"chk_missing\" is not defined");
   assert_error (d, 15, 5, "track_file \"nofile\" is not defined");
   assert_error (d, 20, 8, "sync group member vrrp_instance \"VX\" is not defined");
@@ -275,6 +283,7 @@ test_unicast_family (void)
                                           "  }\n");
   g_autoptr (VipdConfig) c = parse_text (text, d);
 
+  g_assert_nonnull (c);
   assert_error (d, 9, 5, "unicast_peer is IPv6 but instance \"VI\" is IPv4");
   assert_count (d, VIPD_DIAG_ERROR, 1);
 }
@@ -287,6 +296,7 @@ test_missing_script_body (void)
                                          "vrrp_track_file f {\n}\n",
                                          d);
 
+  g_assert_nonnull (c);
   assert_error (d, 1, 1, "vrrp_script \"s\" has no script");
   assert_error (d, 4, 1, "vrrp_track_file \"f\" has no file");
 }
