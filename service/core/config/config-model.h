@@ -1,0 +1,209 @@
+/* config-model.h — the keepalived.conf model: plain structs, each node knows where it was written.
+ * Intervals are milliseconds. Fields with a _loc record the place of that value so that
+ * validation points at the offending line; a zero loc means "not written, default". */
+#pragma once
+
+#include <glib.h>
+
+#include "base/inaddr.h"
+#include "diag.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  VIPD_CONFIG_STATE_BACKUP, /* keepalived's default */
+  VIPD_CONFIG_STATE_MASTER,
+} VipdConfigState;
+
+typedef enum
+{
+  VIPD_AUTH_NONE,
+  VIPD_AUTH_PASS,
+  VIPD_AUTH_AH,
+} VipdAuthType;
+
+typedef enum
+{
+  VIPD_TRISTATE_UNSET = -1,
+  VIPD_TRISTATE_NO = 0,
+  VIPD_TRISTATE_YES = 1,
+} VipdTristate;
+
+/* A script command as written: the words joined by one space, quoted words verbatim. */
+typedef struct
+{
+  VipdLoc loc;
+  char *command; /* NULL when not configured */
+} VipdCommand;
+
+typedef struct
+{
+  VipdCommand notify, master, backup, fault, stop;
+} VipdNotifySet;
+
+/* One virtual_ipaddress line: <addr>[/<len>] [brd <addr>] [dev <if>] [scope <s>] [label <l>]. */
+typedef struct
+{
+  VipdLoc loc;
+  VipdAddr addr;
+  guint8 prefix_len; /* full length when not written */
+  gboolean has_prefix;
+  VipdAddr brd; /* unset when not written */
+  char *dev;
+  int scope; /* 0-255 (global=0 ... host=254, nowhere=255); -1 when not written */
+  char *label;
+} VipdVip;
+
+/* A reference by name from track_script/track_interface/track_file/group. */
+typedef struct
+{
+  VipdLoc loc;
+  char *name;
+  int weight; /* 0 when not written: the tracked object's own weight applies */
+  gboolean has_weight;
+  gboolean reverse;
+} VipdTrackRef;
+
+typedef struct
+{
+  VipdLoc loc;
+  VipdAddr addr;
+} VipdPeer;
+
+typedef struct
+{
+  VipdLoc loc;
+  char *router_id;
+  GPtrArray *notification_email; /* char* */
+  char *notification_email_from;
+  VipdAddr smtp_server;
+  guint smtp_port;               /* 25 */
+  guint smtp_connect_timeout_ms; /* 30 s */
+  VipdAddr mcast_group4;         /* unset = 224.0.0.18 */
+  VipdAddr mcast_group6;         /* unset = ff02::12 */
+  gboolean skip_check_adv_addr;
+  gboolean strict;
+  VipdLoc strict_loc;
+  guint garp_interval_ms;
+  guint gna_interval_ms;
+  guint vrrp_version; /* 2 or 3; default 2 */
+  VipdLoc vrrp_version_loc;
+  char *script_user, *script_group;
+  gboolean enable_script_security;
+  char *notify_fifo, *notify_fifo_script, *vrrp_notify_fifo;
+  guint garp_master_delay_ms; /* 5 s */
+  guint garp_master_repeat;   /* 5 */
+  guint garp_master_refresh_ms;
+  guint garp_master_refresh_repeat; /* 1 */
+} VipdGlobalDefs;
+
+#define VIPD_VRID_INVALID G_MININT64
+
+typedef struct
+{
+  VipdLoc loc;
+  char *name;
+  VipdConfigState state;
+  VipdLoc state_loc;
+  char *interface;
+  VipdLoc interface_loc;
+  gint64 vrid; /* -1 when missing, VIPD_VRID_INVALID when unparsable; range checked by validation */
+  VipdLoc vrid_loc;
+  gint64 priority; /* 100 */
+  VipdLoc priority_loc;
+  guint advert_int_ms; /* 1000 */
+  VipdLoc advert_int_loc;
+  guint version; /* 0 while parsing = inherit; validation sets the effective 2 or 3 */
+  VipdLoc version_loc;
+  int family; /* of the VIPs, set by validation; AF_UNSPEC when there is none */
+  VipdAuthType auth_type;
+  char *auth_pass; /* at most 8 bytes, as on the wire */
+  VipdLoc auth_loc;
+  GPtrArray *vips;          /* VipdVip* */
+  GPtrArray *vips_excluded; /* VipdVip* */
+  VipdLoc vips_loc;
+  gboolean nopreempt;
+  guint preempt_delay_ms;
+  GPtrArray *track_scripts, *track_interfaces, *track_files; /* VipdTrackRef* */
+  VipdAddr unicast_src_ip;
+  GPtrArray *unicast_peers; /* VipdPeer* */
+  VipdAddr mcast_src_ip;
+  VipdLoc mcast_src_loc;
+  guint garp_master_delay_ms, garp_master_repeat, garp_master_refresh_ms,
+      garp_master_refresh_repeat; /* copied from global_defs unless written */
+  gboolean garp_set[4];           /* which of the four were written */
+  VipdNotifySet notify;
+  gboolean smtp_alert;
+  VipdTristate accept;
+  gboolean use_vmac;
+  char *vmac_name; /* NULL = keepalived's vrrp.<vrid> */
+  gboolean dont_track_primary;
+} VipdInstance;
+
+typedef struct
+{
+  VipdLoc loc;
+  char *name;
+  VipdCommand script;
+  guint interval_ms; /* 1000 */
+  guint timeout_ms;  /* 0 = same as interval */
+  int weight;        /* -253..253 */
+  VipdLoc weight_loc;
+  gboolean reverse;
+  guint rise, fall; /* 1, 1 */
+  gboolean init_fail;
+  char *user, *group;
+} VipdScript;
+
+typedef struct
+{
+  VipdLoc loc;
+  char *name;
+  char *file;
+  int weight; /* 1 */
+  gboolean reverse;
+  gboolean has_init;
+  int init_value;
+  gboolean overwrite;
+} VipdTrackFile;
+
+typedef struct
+{
+  VipdLoc loc;
+  char *name;
+  GPtrArray *members; /* VipdTrackRef* (weight unused) */
+  VipdNotifySet notify;
+  gboolean smtp_alert;
+  GPtrArray *track_scripts, *track_interfaces, *track_files; /* VipdTrackRef* */
+} VipdSyncGroup;
+
+typedef struct
+{
+  VipdGlobalDefs global;
+  GPtrArray *instances;   /* VipdInstance* */
+  GPtrArray *scripts;     /* VipdScript* */
+  GPtrArray *track_files; /* VipdTrackFile* */
+  GPtrArray *sync_groups; /* VipdSyncGroup* */
+  GPtrArray *files;       /* char*: every file read, main file first */
+} VipdConfig;
+
+/* An empty model with keepalived's defaults. */
+VipdConfig *vipd_config_new (void);
+void vipd_config_free (VipdConfig *config);
+VipdInstance *vipd_instance_new (const char *name, const VipdLoc *loc);
+VipdScript *vipd_script_new (const char *name, const VipdLoc *loc);
+VipdTrackFile *vipd_track_file_new (const char *name, const VipdLoc *loc);
+VipdSyncGroup *vipd_sync_group_new (const char *name, const VipdLoc *loc);
+VipdVip *vipd_vip_new (const VipdLoc *loc);
+VipdTrackRef *vipd_track_ref_new (const char *name, const VipdLoc *loc);
+
+/* Lookups by name; NULL when absent. */
+VipdInstance *vipd_config_find_instance (const VipdConfig *config, const char *name);
+VipdScript *vipd_config_find_script (const VipdConfig *config, const char *name);
+VipdTrackFile *vipd_config_find_track_file (const VipdConfig *config, const char *name);
+VipdSyncGroup *vipd_config_find_sync_group (const VipdConfig *config, const char *name);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipdConfig, vipd_config_free)
+
+G_END_DECLS

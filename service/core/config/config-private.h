@@ -1,0 +1,71 @@
+/* config-private.h — the syntax tree and keyword-dispatch helpers shared inside config/. */
+#pragma once
+
+#include "config.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *text;
+  VipdLoc loc;
+} VipdArg;
+
+/* keyword args... [{ children }] — one statement of any block. */
+typedef struct
+{
+  VipdLoc loc;
+  char *keyword;
+  GPtrArray *args;     /* VipdArg* */
+  GPtrArray *children; /* VipdStmt*; NULL when the statement has no block */
+  VipdLoc open_loc;    /* of '{' */
+} VipdStmt;
+
+/* Reads path and its includes into a statement tree; records each file read in files. */
+GPtrArray *vipd_config_read_tree (const VipdConfigSourceOps *ops, const char *path,
+                                  GPtrArray *files, VipdDiagList *diags);
+
+typedef struct
+{
+  VipdConfig *config;
+  VipdDiagList *diags;
+} VipdParseCtx;
+
+typedef void (*VipdKwHandler) (VipdParseCtx *ctx, const VipdStmt *st, gpointer target);
+
+typedef struct
+{
+  const char *name;
+  VipdKwHandler handler;
+} VipdKeyword;
+
+/* Runs each statement through table; unknown keywords warn (with a suggestion) and are skipped. */
+void vipd_kw_dispatch (VipdParseCtx *ctx, const VipdKeyword *table, const char *block_name,
+                       const GPtrArray *stmts, gpointer target);
+/* Builds the model from the tree (global_defs, scripts, instances, ...). */
+void vipd_kw_top (VipdParseCtx *ctx, const GPtrArray *stmts);
+/* The handler of "vrrp_instance NAME { ... }" (config-instance.c). */
+void vipd_kw_instance (VipdParseCtx *ctx, const VipdStmt *st, gpointer target);
+
+/* Argument helpers: each reports its own error at the argument and returns FALSE. */
+gboolean vipd_kw_nargs (VipdParseCtx *ctx, const VipdStmt *st, guint min, guint max);
+gboolean vipd_kw_block (VipdParseCtx *ctx, const VipdStmt *st);
+const char *vipd_kw_arg (const VipdStmt *st, guint i);
+const VipdLoc *vipd_kw_arg_loc (const VipdStmt *st, guint i);
+gboolean vipd_kw_int (VipdParseCtx *ctx, const VipdStmt *st, guint i, gint64 min, gint64 max,
+                      gint64 *out);
+gboolean vipd_kw_uint (VipdParseCtx *ctx, const VipdStmt *st, guint i, guint max, guint *out);
+gboolean vipd_kw_seconds_ms (VipdParseCtx *ctx, const VipdStmt *st, guint i, guint max_ms,
+                             guint *out);
+gboolean vipd_kw_addr (VipdParseCtx *ctx, const VipdStmt *st, guint i, VipdAddr *out);
+void vipd_kw_string (VipdParseCtx *ctx, const VipdStmt *st, char **out);
+void vipd_kw_command (VipdParseCtx *ctx, const VipdStmt *st, VipdCommand *out);
+void vipd_kw_track_refs (VipdParseCtx *ctx, const VipdStmt *st, GPtrArray *out,
+                         gboolean with_weight);
+void vipd_kw_ignored (VipdParseCtx *ctx, const VipdStmt *st, gpointer target);
+/* Parses "2" or "3" for version/vrrp_version. */
+gboolean vipd_kw_version (VipdParseCtx *ctx, const VipdStmt *st, guint *out);
+/* Parses decimal seconds ("0.1") into milliseconds; FALSE on syntax or overflow. */
+gboolean vipd_parse_seconds_ms (const char *text, guint max_ms, guint *out);
+
+G_END_DECLS

@@ -1,0 +1,348 @@
+/* config-validate.c — semantic checks on the model, each reported at the offending line. */
+#include "config-private.h"
+
+#include <string.h>
+#include <sys/socket.h>
+
+typedef struct
+{
+  VipdConfig *config;
+  VipdDiagList *diags;
+} Check;
+
+static void
+err (Check *c, const VipdLoc *loc, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+static void
+warn (Check *c, const VipdLoc *loc, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+
+static void
+err (Check *c, const VipdLoc *loc, const char *fmt, ...)
+{
+  va_list args;
+
+  va_start (args, fmt);
+  vipd_diag_addv (c->diags, VIPD_DIAG_ERROR, loc, fmt, args);
+  va_end (args);
+}
+
+static void
+warn (Check *c, const VipdLoc *loc, const char *fmt, ...)
+{
+  va_list args;
+
+  va_start (args, fmt);
+  vipd_diag_addv (c->diags, VIPD_DIAG_WARNING, loc, fmt, args);
+  va_end (args);
+}
+
+/* A value's own loc when it was written, else the block's. */
+static const VipdLoc *
+at (const VipdLoc *value, const VipdLoc *fallback)
+{
+  return value->file ? value : fallback;
+}
+
+static const char *
+family_name (int family)
+{
+  return family == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+/* Named nodes start with { VipdLoc loc; char *name; } (see config-model.h). */
+typedef struct
+{
+  VipdLoc loc;
+  char *name;
+} Named;
+
+static void
+check_unique_names (Check *c, GPtrArray *array, const char *kind)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < array->len; i++)
+    {
+      Named *n = g_ptr_array_index (array, i);
+      Named *first = g_hash_table_lookup (seen, n->name);
+
+      if (first)
+        {
+          g_autofree char *where = vipd_loc_format (&first->loc);
+
+          err (c, &n->loc, "%s \"%s\" is already defined at %s: rename one of them", kind,
+               n->name, where);
+        }
+      else
+        g_hash_table_insert (seen, n->name, n);
+    }
+}
+
+static void
+check_advert_int (Check *c, VipdInstance *inst)
+{
+  const VipdLoc *loc = at (&inst->advert_int_loc, &inst->loc);
+  guint ms = inst->advert_int_ms;
+
+  if (inst->version == 2)
+    {
+      if (ms % 1000 != 0)
+        err (c, loc,
+             "advert_int %u.%03u: VRRPv2 counts whole seconds; use an integer, or "
+             "\"version 3\" for sub-second intervals",
+             ms / 1000, ms % 1000);
+      else if (ms < 1000 || ms > 255000)
+        err (c, loc, "advert_int %u is out of range: VRRPv2 allows 1 to 255 seconds", ms / 1000);
+    }
+  else if (ms % 10 != 0 || ms < 10 || ms > 40950)
+    err (c, loc,
+         "advert_int %u.%03u is not valid for VRRPv3: use 0.01 to 40.95 seconds in steps of "
+         "0.01",
+         ms / 1000, ms % 1000);
+}
+
+static void
+check_vips (Check *c, VipdInstance *inst)
+{
+  int family = AF_UNSPEC;
+
+  for (guint i = 0; i < inst->vips->len; i++)
+    {
+      VipdVip *v = g_ptr_array_index (inst->vips, i);
+
+      if (family == AF_UNSPEC)
+        family = v->addr.family;
+      else if (v->addr.family != family)
+        {
+          char buf[VIPD_ADDR_STRLEN];
+
+          /* An error rather than keepalived's silent move: a VIP that never floats is a
+           * surprise found during an outage. */
+          err (c, &v->loc,
+               "virtual_ipaddress of \"%s\" mixes IPv4 and IPv6 (%s): one instance advertises "
+               "one family; move the %s addresses to virtual_ipaddress_excluded or to an "
+               "instance of their own (keepalived moves them to virtual_ipaddress_excluded "
+               "silently)",
+               inst->name, vipd_addr_format (&v->addr, buf, sizeof buf),
+               family_name (v->addr.family));
+        }
+    }
+  inst->family = family;
+  if (family == AF_INET6 && inst->version == 2)
+    err (c, at (&inst->vips_loc, &inst->loc),
+         "instance \"%s\" has IPv6 addresses, which need VRRPv3: add \"version 3\" to it or "
+         "\"vrrp_version 3\" to global_defs",
+         inst->name);
+  if (inst->vips->len == 0)
+    {
+      if (c->config->global.strict)
+        err (c, &inst->loc,
+             "instance \"%s\" has no virtual_ipaddress, which vrrp_strict forbids: add one",
+             inst->name);
+      else
+        warn (c, &inst->loc, "instance \"%s\" has no virtual_ipaddress", inst->name);
+    }
+}
+
+static void
+check_auth (Check *c, VipdInstance *inst)
+{
+  if (inst->auth_type == VIPD_AUTH_NONE)
+    return;
+  if (c->config->global.strict)
+    warn (c, &inst->auth_loc,
+          "authentication ignored: vrrp_strict forbids it (RFC 5798 removed authentication)");
+  else if (inst->version == 3)
+    warn (c, &inst->auth_loc, "authentication ignored with VRRPv3 (RFC 5798 removed it)");
+  else
+    return;
+  inst->auth_type = VIPD_AUTH_NONE;
+  g_clear_pointer (&inst->auth_pass, g_free);
+}
+
+static void
+check_refs (Check *c, GPtrArray *refs, const char *what, gboolean (*exists) (Check *, const char *))
+{
+  for (guint i = 0; i < refs->len; i++)
+    {
+      VipdTrackRef *r = g_ptr_array_index (refs, i);
+
+      if (!exists (c, r->name))
+        err (c, &r->loc, "%s \"%s\" is not defined: define it or fix the name", what, r->name);
+    }
+}
+
+static gboolean
+script_exists (Check *c, const char *name)
+{
+  return vipd_config_find_script (c->config, name) != NULL;
+}
+
+static gboolean
+track_file_exists (Check *c, const char *name)
+{
+  return vipd_config_find_track_file (c->config, name) != NULL;
+}
+
+static gboolean
+instance_exists (Check *c, const char *name)
+{
+  return vipd_config_find_instance (c->config, name) != NULL;
+}
+
+static void
+check_unicast (Check *c, VipdInstance *inst)
+{
+  int family = inst->family;
+
+  if (family == AF_UNSPEC && inst->unicast_src_ip.family != AF_UNSPEC)
+    family = inst->unicast_src_ip.family;
+  for (guint i = 0; i < inst->unicast_peers->len; i++)
+    {
+      VipdPeer *p = g_ptr_array_index (inst->unicast_peers, i);
+
+      if (family == AF_UNSPEC)
+        family = p->addr.family;
+      else if (p->addr.family != family)
+        err (c, &p->loc,
+             "unicast_peer is %s but instance \"%s\" is %s: peers must be of the instance's "
+             "family",
+             family_name (p->addr.family), inst->name, family_name (family));
+    }
+  if (inst->unicast_src_ip.family != AF_UNSPEC && inst->family != AF_UNSPEC
+      && inst->unicast_src_ip.family != inst->family)
+    err (c, &inst->loc, "unicast_src_ip of \"%s\" is %s but its addresses are %s", inst->name,
+         family_name (inst->unicast_src_ip.family), family_name (inst->family));
+}
+
+static void
+check_instance (Check *c, VipdInstance *inst)
+{
+  const VipdGlobalDefs *g = &c->config->global;
+
+  if (inst->version == 0)
+    inst->version = g->vrrp_version;
+  if (!inst->garp_set[0])
+    inst->garp_master_delay_ms = g->garp_master_delay_ms;
+  if (!inst->garp_set[1])
+    inst->garp_master_repeat = g->garp_master_repeat;
+  if (!inst->garp_set[2])
+    inst->garp_master_refresh_ms = g->garp_master_refresh_ms;
+  if (!inst->garp_set[3])
+    inst->garp_master_refresh_repeat = g->garp_master_refresh_repeat;
+
+  if (inst->interface == NULL)
+    err (c, &inst->loc, "instance \"%s\" has no interface: add \"interface <ifname>\"",
+         inst->name);
+  if (inst->vrid < 0 && inst->vrid_loc.file == NULL)
+    err (c, &inst->loc,
+         "instance \"%s\" has no virtual_router_id: add \"virtual_router_id <1-255>\"",
+         inst->name);
+  else if (inst->vrid != VIPD_VRID_INVALID && (inst->vrid < 1 || inst->vrid > 255))
+    err (c, at (&inst->vrid_loc, &inst->loc),
+         "virtual_router_id %" G_GINT64_FORMAT " is out of range: write 1 to 255", inst->vrid);
+  if (inst->priority < 1 || inst->priority > 255)
+    err (c, at (&inst->priority_loc, &inst->loc),
+         "priority %" G_GINT64_FORMAT " is out of range: write 1 to 254 (255 = address owner)",
+         inst->priority);
+  check_advert_int (c, inst);
+  check_vips (c, inst);
+  check_auth (c, inst);
+  check_unicast (c, inst);
+  check_refs (c, inst->track_scripts, "track_script", script_exists);
+  check_refs (c, inst->track_files, "track_file", track_file_exists);
+}
+
+/* (interface, VRID, family) identifies a virtual router on a link: two would fight. */
+static void
+check_vrid_clash (Check *c)
+{
+  GPtrArray *all = c->config->instances;
+
+  for (guint i = 0; i < all->len; i++)
+    for (guint j = 0; j < i; j++)
+      {
+        VipdInstance *a = g_ptr_array_index (all, j);
+        VipdInstance *b = g_ptr_array_index (all, i);
+
+        if (a->interface && b->interface && strcmp (a->interface, b->interface) == 0
+            && a->vrid == b->vrid && a->vrid >= 1 && a->family == b->family)
+          {
+            g_autofree char *where = vipd_loc_format (&a->loc);
+
+            err (c, at (&b->vrid_loc, &b->loc),
+                 "instances \"%s\" and \"%s\" (%s) both use virtual_router_id %" G_GINT64_FORMAT
+                 " on %s: change one of them",
+                 a->name, b->name, where, b->vrid, b->interface);
+            break;
+          }
+      }
+}
+
+static void
+check_sync_groups (Check *c)
+{
+  g_autoptr (GHashTable) owner = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < c->config->sync_groups->len; i++)
+    {
+      VipdSyncGroup *g = g_ptr_array_index (c->config->sync_groups, i);
+
+      check_refs (c, g->members, "sync group member vrrp_instance", instance_exists);
+      check_refs (c, g->track_scripts, "track_script", script_exists);
+      check_refs (c, g->track_files, "track_file", track_file_exists);
+      for (guint m = 0; m < g->members->len; m++)
+        {
+          VipdTrackRef *r = g_ptr_array_index (g->members, m);
+          VipdSyncGroup *prev = g_hash_table_lookup (owner, r->name);
+
+          if (prev && prev != g)
+            err (c, &r->loc,
+                 "instance \"%s\" is already in vrrp_sync_group \"%s\": an instance can be in "
+                 "one sync group only",
+                 r->name, prev->name);
+          else if (!prev)
+            g_hash_table_insert (owner, r->name, g);
+        }
+    }
+}
+
+void
+vipd_config_validate (VipdConfig *config, VipdDiagList *diags)
+{
+  Check c = { config, diags };
+
+  check_unique_names (&c, config->instances, "vrrp_instance");
+  check_unique_names (&c, config->scripts, "vrrp_script");
+  check_unique_names (&c, config->track_files, "vrrp_track_file");
+  check_unique_names (&c, config->sync_groups, "vrrp_sync_group");
+  for (guint i = 0; i < config->scripts->len; i++)
+    {
+      VipdScript *s = g_ptr_array_index (config->scripts, i);
+
+      if (s->script.command == NULL)
+        err (&c, &s->loc, "vrrp_script \"%s\" has no script: add \"script <command>\"", s->name);
+    }
+  for (guint i = 0; i < config->track_files->len; i++)
+    {
+      VipdTrackFile *t = g_ptr_array_index (config->track_files, i);
+
+      if (t->file == NULL)
+        err (&c, &t->loc, "vrrp_track_file \"%s\" has no file: add \"file <path>\"", t->name);
+    }
+  for (guint i = 0; i < config->instances->len; i++)
+    check_instance (&c, g_ptr_array_index (config->instances, i));
+  check_vrid_clash (&c);
+  check_sync_groups (&c);
+}
+
+VipdConfig *
+vipd_config_parse (const VipdConfigSourceOps *ops, const char *path, VipdDiagList *diags)
+{
+  VipdConfig *config = vipd_config_new ();
+  g_autoptr (GPtrArray) tree = vipd_config_read_tree (ops, path, config->files, diags);
+  VipdParseCtx ctx = { config, diags };
+
+  vipd_kw_top (&ctx, tree);
+  vipd_config_validate (config, diags);
+  return config;
+}

@@ -1,0 +1,200 @@
+/* diag.c — diagnostics list and "did you mean" suggestions; no I/O. */
+#include "diag.h"
+
+#include <string.h>
+
+VipdLoc
+vipd_loc (const char *file, guint line, guint col)
+{
+  VipdLoc loc = { g_intern_string (file), line, col };
+
+  return loc;
+}
+
+static void
+diag_free (gpointer p)
+{
+  VipdDiag *d = p;
+
+  g_free (d->message);
+  g_free (d);
+}
+
+VipdDiagList *
+vipd_diag_list_new (void)
+{
+  VipdDiagList *list = g_new0 (VipdDiagList, 1);
+
+  list->items = g_ptr_array_new_with_free_func (diag_free);
+  return list;
+}
+
+void
+vipd_diag_list_free (VipdDiagList *list)
+{
+  if (list == NULL)
+    return;
+  g_ptr_array_unref (list->items);
+  g_free (list);
+}
+
+void
+vipd_diag_addv (VipdDiagList *list, VipdDiagLevel level, const VipdLoc *loc, const char *fmt,
+                va_list args)
+{
+  VipdDiag *d;
+
+  if (list == NULL)
+    return;
+  d = g_new0 (VipdDiag, 1);
+  d->level = level;
+  if (loc)
+    d->loc = *loc;
+  d->message = g_strdup_vprintf (fmt, args);
+  g_ptr_array_add (list->items, d);
+  if (level == VIPD_DIAG_ERROR)
+    list->n_errors++;
+  else
+    list->n_warnings++;
+}
+
+void
+vipd_diag_add (VipdDiagList *list, VipdDiagLevel level, const VipdLoc *loc, const char *fmt, ...)
+{
+  va_list args;
+
+  va_start (args, fmt);
+  vipd_diag_addv (list, level, loc, fmt, args);
+  va_end (args);
+}
+
+guint
+vipd_diag_count (const VipdDiagList *list, VipdDiagLevel level)
+{
+  if (list == NULL)
+    return 0;
+  return level == VIPD_DIAG_ERROR ? list->n_errors : list->n_warnings;
+}
+
+static void
+append_loc (GString *s, const VipdLoc *loc, gboolean with_col)
+{
+  if (loc->file == NULL)
+    return;
+  g_string_append (s, loc->file);
+  if (loc->line > 0)
+    {
+      g_string_append_printf (s, ":%u", loc->line);
+      if (with_col && loc->col > 0)
+        g_string_append_printf (s, ":%u", loc->col);
+    }
+}
+
+char *
+vipd_loc_format (const VipdLoc *loc)
+{
+  GString *s = g_string_new (NULL);
+
+  append_loc (s, loc, FALSE);
+  if (s->len == 0)
+    g_string_append (s, "(unknown)");
+  return g_string_free (s, FALSE);
+}
+
+static void
+append_diag (GString *s, const VipdDiag *d)
+{
+  append_loc (s, &d->loc, TRUE);
+  if (d->loc.file != NULL)
+    g_string_append (s, ": ");
+  g_string_append (s, d->level == VIPD_DIAG_ERROR ? "error: " : "warning: ");
+  g_string_append (s, d->message);
+}
+
+char *
+vipd_diag_format (const VipdDiag *diag)
+{
+  GString *s = g_string_new (NULL);
+
+  append_diag (s, diag);
+  return g_string_free (s, FALSE);
+}
+
+char *
+vipd_diag_list_format (const VipdDiagList *list)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; list && i < list->items->len; i++)
+    {
+      append_diag (s, g_ptr_array_index (list->items, i));
+      g_string_append_c (s, '\n');
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* Damerau-free Levenshtein, bounded: keywords are short, so two rows suffice. */
+static guint
+edit_distance (const char *a, const char *b)
+{
+  gsize la = strlen (a), lb = strlen (b);
+  guint rows[2][65];
+  guint *prev = rows[0];
+  guint *cur = rows[1];
+
+  if (la > 64 || lb > 64)
+    return G_MAXUINT;
+  for (gsize j = 0; j <= lb; j++)
+    prev[j] = j;
+  for (gsize i = 1; i <= la; i++)
+    {
+      guint *tmp;
+
+      cur[0] = i;
+      for (gsize j = 1; j <= lb; j++)
+        {
+          guint sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+          guint del = prev[j] + 1;
+          guint ins = cur[j - 1] + 1;
+
+          cur[j] = MIN (sub, MIN (del, ins));
+        }
+      tmp = prev;
+      prev = cur;
+      cur = tmp;
+    }
+  return prev[lb];
+}
+
+const char *
+vipd_suggest (const char *word, const char *const *candidates)
+{
+  const char *best = NULL;
+  guint best_score = G_MAXUINT;
+  gsize wl;
+
+  if (word == NULL || candidates == NULL)
+    return NULL;
+  wl = strlen (word);
+  for (guint i = 0; candidates[i] != NULL; i++)
+    {
+      const char *c = candidates[i];
+      gsize cl = strlen (c);
+      /* Lengths 3 apart cannot be within distance 2: skip the quadratic part, which dominates
+       * on files full of unknown words. */
+      guint d = (wl > cl ? wl - cl : cl - wl) > 2 ? G_MAXUINT : edit_distance (word, c);
+      guint score = G_MAXUINT;
+
+      if (d <= 2 && d < wl)
+        score = d;
+      /* A truncated keyword ("vrrp_mcast") points to the full one; 3 chars avoids noise. */
+      else if (wl >= 4 && cl >= 4 && (g_str_has_prefix (c, word) || g_str_has_prefix (word, c)))
+        score = 3;
+      if (score < best_score)
+        {
+          best_score = score;
+          best = c;
+        }
+    }
+  return best;
+}

@@ -1,0 +1,73 @@
+/* fuzz-config.c — libFuzzer target: the input is the main configuration file "fuzz.conf".
+ * Includes resolve to the same bytes under a few fixed names ("inc.conf", "d0.conf" ...
+ * "d9.conf", enough to pass the depth limit) and fail for any other name, so include handling,
+ * cycles and depth limits are fuzzed without I/O. Fixed names also keep g_intern_string()
+ * (every location's file name) from growing with each input. */
+#include "config/config.h"
+
+#include <string.h>
+
+/* Enough reads to pass the include depth limit; more only repeats the same parse and slows
+ * the fuzzer down (the parser's own cap of VIPD_CONFIG_MAX_FILES is unit-tested). */
+#define MAX_READS 24
+
+typedef struct
+{
+  const guint8 *data;
+  gsize size;
+  guint reads;
+} Input;
+
+static gboolean
+known_name (const char *path)
+{
+  if (strcmp (path, "fuzz.conf") == 0 || strcmp (path, "inc.conf") == 0)
+    return TRUE;
+  return strlen (path) == 7 && path[0] == 'd' && g_ascii_isdigit (path[1])
+         && strcmp (path + 2, ".conf") == 0;
+}
+
+static GBytes *
+fuzz_read (const char *path, GError **error, gpointer user_data)
+{
+  Input *in = user_data;
+
+  if (!known_name (path) || ++in->reads > MAX_READS)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "No such file or directory");
+      return NULL;
+    }
+  return g_bytes_new (in->data, in->size);
+}
+
+static GPtrArray *
+fuzz_glob (const char *pattern, GError **error, gpointer user_data)
+{
+  const Input *in = user_data;
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+
+  if (in->size % 3 != 0)
+    g_ptr_array_add (out, g_strdup ("inc.conf"));
+  if (in->size % 5 == 0)
+    g_ptr_array_add (out, g_strdup ("fuzz.conf"));
+  return out;
+}
+
+int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
+{
+  Input in = { data, size, 0 };
+  VipdConfigSourceOps ops = { fuzz_read, fuzz_glob, &in };
+  VipdDiagList *diags = vipd_diag_list_new ();
+  VipdConfig *config = vipd_config_parse (&ops, "fuzz.conf", diags);
+  char *dump = vipd_config_dump (config);
+  char *text = vipd_diag_list_format (diags);
+
+  g_free (text);
+  g_free (dump);
+  vipd_config_free (config);
+  vipd_diag_list_free (diags);
+  return 0;
+}
