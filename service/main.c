@@ -1,0 +1,159 @@
+/* main.c — the vipd executable: options, logging, configuration, then the VRRP daemon. */
+#include "vipd-build-config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "config/config.h"
+#include "config-files.h"
+#include "fsm/fsm.h"
+
+typedef struct
+{
+  char *config_file;
+  gboolean check;
+  gboolean dump;
+  gboolean version;
+  gboolean log_console;
+  gboolean log_detail;
+  int log_facility;
+  gboolean dont_fork;
+} VipdOptions;
+
+static void
+print_diags (const VipdDiagList *diags)
+{
+  g_autofree char *text = vipd_diag_list_format (diags);
+
+  fputs (text, stderr);
+}
+
+/* --check: keepalived's -t. Exit 0 only when there is no error; warnings are printed. */
+static int
+run_check (const VipdOptions *opts)
+{
+  g_autoptr (VipdDiagList) diags = vipd_diag_list_new ();
+  g_autoptr (VipdConfig) config = vipd_config_load_file (opts->config_file, diags);
+  guint errors = vipd_diag_count (diags, VIPD_DIAG_ERROR);
+  guint warnings = vipd_diag_count (diags, VIPD_DIAG_WARNING);
+
+  print_diags (diags);
+  if (errors > 0)
+    {
+      fprintf (stderr, "%s: %u error%s, %u warning%s: configuration not valid\n",
+               opts->config_file, errors, errors == 1 ? "" : "s", warnings,
+               warnings == 1 ? "" : "s");
+      return 1;
+    }
+  fprintf (stderr, "%s: configuration valid: %u instance%s, %u warning%s\n", opts->config_file,
+           config->instances->len, config->instances->len == 1 ? "" : "s", warnings,
+           warnings == 1 ? "" : "s");
+  return 0;
+}
+
+/* What each instance will do on the wire, with the RFC timers its settings imply. */
+static void
+print_plan (const VipdConfig *config)
+{
+  printf ("\n# What vipd runs\n");
+  for (guint i = 0; i < config->instances->len; i++)
+    {
+      const VipdInstance *inst = g_ptr_array_index (config->instances, i);
+      guint16 adver_cs = (guint16) MIN (inst->advert_int_ms / 10, G_MAXUINT16);
+      guint8 prio = (guint8) CLAMP (inst->priority, 1, 255);
+      guint64 skew = vipd_fsm_skew_time_us ((guint8) inst->version, prio, adver_cs);
+      guint64 down = vipd_fsm_master_down_us ((guint8) inst->version, prio, adver_cs);
+
+      printf ("# %s: VRRPv%u %s on %s, VRID %" G_GINT64_FORMAT ", priority %u, %u VIP%s, "
+              "%s; adverts every %u ms, takes over %.1f ms after the master's last advert "
+              "(skew %.1f ms), %s\n",
+              inst->name, inst->version,
+              inst->family == AF_INET6 ? "IPv6" : "IPv4", inst->interface ? inst->interface : "?",
+              inst->vrid, prio, inst->vips->len, inst->vips->len == 1 ? "" : "s",
+              inst->unicast_peers->len > 0 ? "unicast" : "multicast", inst->advert_int_ms,
+              down / 1000.0, skew / 1000.0,
+              prio == 255 ? "address owner: master at once"
+              : inst->nopreempt ? "no preemption" : "preempts lower priorities");
+    }
+}
+
+/* --dump: the parsed model on stdout; diagnostics on stderr; exit 1 when it has errors. */
+static int
+run_dump (const VipdOptions *opts)
+{
+  g_autoptr (VipdDiagList) diags = vipd_diag_list_new ();
+  g_autoptr (VipdConfig) config = vipd_config_load_file (opts->config_file, diags);
+  g_autofree char *text = vipd_config_dump (config);
+
+  print_diags (diags);
+  fputs (text, stdout);
+  if (vipd_diag_count (diags, VIPD_DIAG_ERROR) == 0)
+    print_plan (config);
+  return vipd_diag_count (diags, VIPD_DIAG_ERROR) > 0 ? 1 : 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  VipdOptions opts = { .log_facility = -1 };
+  g_autofree char *config_file = NULL;
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  const GOptionEntry entries[] = {
+    { "use-file", 'f', 0, G_OPTION_ARG_FILENAME, &opts.config_file,
+      "Configuration file (default " VIPD_DEFAULT_CONFIG ")", "FILE" },
+    { "check", 't', 0, G_OPTION_ARG_NONE, &opts.check,
+      "Check the configuration, print every error and warning, and exit", NULL },
+    { "dump", 'd', 0, G_OPTION_ARG_NONE, &opts.dump,
+      "Print the parsed configuration and exit", NULL },
+    { "log-console", 'l', 0, G_OPTION_ARG_NONE, &opts.log_console, "Log to the console", NULL },
+    { "log-detail", 'D', 0, G_OPTION_ARG_NONE, &opts.log_detail, "Detailed log messages", NULL },
+    { "log-facility", 'S', 0, G_OPTION_ARG_INT, &opts.log_facility,
+      "Log to syslog facility local0-local7", "0-7" },
+    { "dont-fork", 'n', 0, G_OPTION_ARG_NONE, &opts.dont_fork,
+      "Accepted for keepalived compatibility; vipd always stays in the foreground", NULL },
+    { "version", 'v', 0, G_OPTION_ARG_NONE, &opts.version, "Print the version and exit", NULL },
+    { NULL },
+  };
+
+  setlocale (LC_ALL, "");
+  context = g_option_context_new ("- VRRP daemon with a D-Bus interface");
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_summary (context,
+                                "Floats virtual IP addresses between hosts with VRRP; reads "
+                                "keepalived.conf syntax.");
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "vipd: %s (try --help)\n", error->message);
+      return 2;
+    }
+  if (argc > 1)
+    {
+      fprintf (stderr, "vipd: unexpected argument \"%s\" (try --help)\n", argv[1]);
+      return 2;
+    }
+  if (opts.version)
+    {
+      printf ("vipd %s\n", VIPD_VERSION);
+      return 0;
+    }
+  if (opts.log_facility != -1 && (opts.log_facility < 0 || opts.log_facility > 7))
+    {
+      fprintf (stderr, "vipd: --log-facility %d is out of range; use 0-7 (local0-local7)\n",
+               opts.log_facility);
+      return 2;
+    }
+  if (opts.config_file == NULL)
+    opts.config_file = g_strdup (VIPD_DEFAULT_CONFIG);
+  config_file = opts.config_file;
+
+  if (opts.check)
+    return run_check (&opts);
+  if (opts.dump)
+    return run_dump (&opts);
+
+  fprintf (stderr, "vipd: running VRRP on the network is not in this build yet; use --check or "
+                   "--dump\n");
+  return 2;
+}

@@ -1,0 +1,37 @@
+#!/bin/sh
+# Installs vipd's Debian 12 build and test dependencies; a no-op when all are present.
+# Usage: tools/deps.sh [build|test]
+set -eu
+
+build_pkgs="meson ninja-build pkg-config gcc libglib2.0-dev libglib2.0-dev-bin libnl-3-dev libnl-route-3-dev gettext"
+test_pkgs="clang libclang-rt-14-dev iproute2 nftables keepalived python3"
+
+case "${1:-build}" in
+    build) want="$build_pkgs" ;;
+    test) want="$build_pkgs $test_pkgs" ;;
+    *) echo "usage: $0 [build|test]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    case "$status" in
+        *" installed") ;;
+        *) missing="$missing $p" ;;
+    esac
+done
+
+[ -z "$missing" ] && exit 0
+
+echo "Installing Debian packages:$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then
+    sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+    sudo="sudo"
+else
+    echo "error: missing packages:$missing; run this script as root or install sudo" >&2
+    exit 1
+fi
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
