@@ -9,7 +9,7 @@
 
 /* Enough reads to pass the include depth limit; more only repeats the same parse and slows
  * the fuzzer down (the parser's own cap of VIPD_CONFIG_MAX_FILES is unit-tested). */
-#define MAX_READS 24
+#define MAX_READS 10
 
 typedef struct
 {
