@@ -1,13 +1,18 @@
 /* main.c — the vipd executable: options, logging, configuration, then the VRRP daemon. */
 #include "vipd-build-config.h"
 
+#include <errno.h>
+#include <glib-unix.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "config/config.h"
 #include "config-files.h"
 #include "fsm/fsm.h"
+#include "log.h"
+#include "vrrp-daemon.h"
 
 typedef struct
 {
@@ -93,6 +98,107 @@ run_dump (const VipdOptions *opts)
   return vipd_diag_count (diags, VIPD_DIAG_ERROR) > 0 ? 1 : 0;
 }
 
+typedef struct
+{
+  GMainLoop *loop;
+  VipdDaemon *daemon;
+  gboolean stopping;
+} VipdRun;
+
+static gboolean
+quit_loop (gpointer data)
+{
+  VipdRun *run = data;
+
+  g_main_loop_quit (run->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_stop_signal (gpointer data)
+{
+  VipdRun *run = data;
+
+  if (run->stopping)
+    {
+      /* A second signal: the admin does not want to wait for the hand-over. */
+      vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL, "stopping now");
+      vipd_daemon_stop_now (run->daemon);
+      g_main_loop_quit (run->loop);
+      return G_SOURCE_CONTINUE;
+    }
+  run->stopping = TRUE;
+  vipd_daemon_stop (run->daemon, quit_loop, run);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_reload_signal (gpointer data)
+{
+  VipdRun *run = data;
+  g_autoptr (GError) error = NULL;
+
+  if (!run->stopping)
+    vipd_daemon_reload (run->daemon, NULL, &error);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The daemon proper: runs VRRP until SIGTERM/SIGINT, reloads on SIGHUP. */
+static int
+run_daemon (const VipdOptions *opts)
+{
+  g_autoptr (VipdDiagList) diags = vipd_diag_list_new ();
+  g_autoptr (VipdConfig) config = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GMainLoop) loop = NULL;
+  g_autoptr (VipdDaemon) daemon = NULL;
+  VipdRun run = { 0 };
+  guint sources[3];
+
+  vipd_log_setup (opts->log_console ? VIPD_LOG_CONSOLE : VIPD_LOG_AUTO,
+                  vipd_log_facility_from_number (opts->log_facility), opts->log_detail);
+  config = vipd_config_load_file (opts->config_file, diags);
+  for (guint i = 0; i < diags->items->len; i++)
+    {
+      const VipdDiag *diag = g_ptr_array_index (diags->items, i);
+      g_autofree char *text = vipd_diag_format (diag);
+
+      vipd_log_instance (diag->level == VIPD_DIAG_ERROR ? G_LOG_LEVEL_CRITICAL : G_LOG_LEVEL_WARNING,
+                         NULL, "%s", text);
+    }
+  if (vipd_diag_count (diags, VIPD_DIAG_ERROR) > 0)
+    {
+      vipd_log_instance (G_LOG_LEVEL_CRITICAL, NULL,
+                         "%s is not valid; fix the errors above (vipd --check -f %s)",
+                         opts->config_file, opts->config_file);
+      return 1;
+    }
+
+  /* A page-reclaim stall must not delay an advert: keep every page in memory. */
+  if (mlockall (MCL_CURRENT | MCL_FUTURE) != 0)
+    vipd_log_instance (G_LOG_LEVEL_INFO, NULL, "cannot lock memory (%s); continuing",
+                       g_strerror (errno));
+
+  daemon = vipd_daemon_new (g_steal_pointer (&config), opts->config_file, &error);
+  if (daemon == NULL)
+    {
+      vipd_log_instance (G_LOG_LEVEL_CRITICAL, NULL, "cannot start: %s", error->message);
+      return 1;
+    }
+  loop = g_main_loop_new (NULL, FALSE);
+  run.loop = loop;
+  run.daemon = daemon;
+  sources[0] = g_unix_signal_add (SIGTERM, on_stop_signal, &run);
+  sources[1] = g_unix_signal_add (SIGINT, on_stop_signal, &run);
+  sources[2] = g_unix_signal_add (SIGHUP, on_reload_signal, &run);
+  vipd_daemon_start (daemon);
+  g_main_loop_run (loop);
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    g_source_remove (sources[i]);
+  vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL, "stopped");
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -153,7 +259,5 @@ main (int argc, char **argv)
   if (opts.dump)
     return run_dump (&opts);
 
-  fprintf (stderr, "vipd: running VRRP on the network is not in this build yet; use --check or "
-                   "--dump\n");
-  return 2;
+  return run_daemon (&opts);
 }

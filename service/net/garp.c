@@ -1,7 +1,9 @@
 /* garp.c — gratuitous ARP over AF_PACKET and unsolicited NA over a raw ICMPv6 socket.
  *
- * The sockets are opened per burst: announcements are rare (on becoming master and on the
- * garp refresh timer), and a socket per interface would have to follow interface renames. */
+ * One socket of each kind serves every interface, opened on first use and kept for the life
+ * of the process: closing a packet socket waits for an RCU grace period (measured here: 4-24 ms
+ * per close), which would delay the advert that follows the takeover. The interface is chosen
+ * per packet (sll_ifindex, IPV6_PKTINFO), and neither socket receives anything. */
 #include "garp.h"
 
 #include <errno.h>
@@ -45,11 +47,50 @@ get_mac (int fd, const char *ifname, guint8 mac[ETH_ALEN], GError **error)
   return TRUE;
 }
 
-static void
-close_fd (int *fd)
+/* Protocol 0: a packet socket that sends ARP but never queues received frames. */
+static int
+arp_socket (const char *ifname, GError **error)
 {
-  if (*fd >= 0)
-    close (*fd);
+  static int fd = -1;
+
+  if (fd < 0)
+    fd = socket (AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                 "cannot open a packet socket for ARP on %s: %s", ifname, g_strerror (errno));
+  return fd;
+}
+
+/* An ICMPv6 socket that filters out every incoming message, hop limit 255 on multicast. */
+static int
+na_socket (const char *ifname, GError **error)
+{
+  static int fd = -1;
+  int candidate, hops = 255;
+  struct icmp6_filter filter;
+
+  if (fd >= 0)
+    return fd;
+  /* The kernel fills in the ICMPv6 checksum on IPPROTO_ICMPV6 raw sockets. */
+  candidate = socket (AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+  if (candidate < 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   "cannot open an ICMPv6 socket on %s: %s", ifname, g_strerror (errno));
+      return -1;
+    }
+  ICMP6_FILTER_SETBLOCKALL (&filter);
+  /* Receivers drop ND messages whose hop limit is not 255 (RFC 4861 §7.1.2). */
+  if (setsockopt (candidate, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof filter) < 0
+      || setsockopt (candidate, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof hops) < 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   "cannot prepare the ICMPv6 socket on %s: %s", ifname, g_strerror (errno));
+      close (candidate);
+      return -1;
+    }
+  fd = candidate;
+  return fd;
 }
 
 gboolean
@@ -65,8 +106,7 @@ vipd_garp_send (const char *ifname, const VipdAddr *vip, GError **error)
   } arp;
   struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_protocol = htons (ETH_P_ARP),
                             .sll_halen = ETH_ALEN };
-  __attribute__ ((cleanup (close_fd))) int fd = -1;
-  int ifindex;
+  int fd, ifindex;
   char buf[VIPD_ADDR_STRLEN];
 
   if (vip == NULL || vip->family != AF_INET)
@@ -76,13 +116,9 @@ vipd_garp_send (const char *ifname, const VipdAddr *vip, GError **error)
     }
   if (!vipd_nl_ifindex (ifname, &ifindex, error))
     return FALSE;
-  fd = socket (AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons (ETH_P_ARP));
+  fd = arp_socket (ifname, error);
   if (fd < 0)
-    {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
-                   "cannot open a packet socket for ARP on %s: %s", ifname, g_strerror (errno));
-      return FALSE;
-    }
+    return FALSE;
   memset (&arp, 0, sizeof arp);
   if (!get_mac (fd, ifname, arp.sha, error))
     return FALSE;
@@ -115,8 +151,17 @@ vipd_na_send (const char *ifname, const VipdAddr *vip, const VipdAddr *src, GErr
     guint8 mac[ETH_ALEN];
   } pkt;
   struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
-  __attribute__ ((cleanup (close_fd))) int fd = -1;
-  int ifindex, hops = 255;
+  union
+  {
+    char buf[CMSG_SPACE (sizeof (struct in6_pktinfo))];
+    struct cmsghdr align;
+  } control;
+  struct iovec iov = { &pkt, sizeof pkt };
+  struct msghdr msg = { .msg_name = &to, .msg_namelen = sizeof to, .msg_iov = &iov,
+                        .msg_iovlen = 1 };
+  struct cmsghdr *cmsg;
+  struct in6_pktinfo info;
+  int fd, ifindex;
   char buf[VIPD_ADDR_STRLEN];
 
   if (vip == NULL || vip->family != AF_INET6 || (src != NULL && src->family != AF_INET6))
@@ -127,38 +172,25 @@ vipd_na_send (const char *ifname, const VipdAddr *vip, const VipdAddr *src, GErr
     }
   if (!vipd_nl_ifindex (ifname, &ifindex, error))
     return FALSE;
-  /* The kernel fills in the ICMPv6 checksum on IPPROTO_ICMPV6 raw sockets. */
-  fd = socket (AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+  fd = na_socket (ifname, error);
   if (fd < 0)
-    {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
-                   "cannot open an ICMPv6 socket on %s: %s", ifname, g_strerror (errno));
-      return FALSE;
-    }
+    return FALSE;
   memset (&pkt, 0, sizeof pkt);
   if (!get_mac (fd, ifname, pkt.mac, error))
     return FALSE;
-  /* Receivers drop ND messages whose hop limit is not 255 (RFC 4861 §7.1.2). */
-  if (setsockopt (fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t) strlen (ifname) + 1) < 0
-      || setsockopt (fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof hops) < 0
-      || setsockopt (fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex, sizeof ifindex) < 0)
-    {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
-                   "cannot prepare the ICMPv6 socket on %s: %s", ifname, g_strerror (errno));
-      return FALSE;
-    }
+  /* The outgoing interface and (optionally) the source ride along with each packet. */
+  memset (&info, 0, sizeof info);
+  info.ipi6_ifindex = (unsigned) ifindex;
   if (src != NULL)
-    {
-      struct sockaddr_in6 from = { .sin6_family = AF_INET6, .sin6_scope_id = (unsigned) ifindex };
-      memcpy (&from.sin6_addr, src->v6, 16);
-      if (bind (fd, (struct sockaddr *) &from, sizeof from) < 0)
-        {
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
-                       "cannot send neighbour advertisements on %s from %s: %s", ifname,
-                       vipd_addr_format (src, buf, sizeof buf), g_strerror (errno));
-          return FALSE;
-        }
-    }
+    memcpy (&info.ipi6_addr, src->v6, 16);
+  memset (&control, 0, sizeof control);
+  msg.msg_control = control.buf;
+  msg.msg_controllen = sizeof control.buf;
+  cmsg = CMSG_FIRSTHDR (&msg);
+  cmsg->cmsg_level = IPPROTO_IPV6;
+  cmsg->cmsg_type = IPV6_PKTINFO;
+  cmsg->cmsg_len = CMSG_LEN (sizeof info);
+  memcpy (CMSG_DATA (cmsg), &info, sizeof info);
   pkt.na.nd_na_type = ND_NEIGHBOR_ADVERT;
   pkt.na.nd_na_flags_reserved = ND_NA_FLAG_ROUTER | ND_NA_FLAG_OVERRIDE;
   memcpy (&pkt.na.nd_na_target, vip->v6, 16);
@@ -166,7 +198,7 @@ vipd_na_send (const char *ifname, const VipdAddr *vip, const VipdAddr *src, GErr
   pkt.opt.nd_opt_len = 1; /* in units of 8 bytes: type, length and a 6-byte MAC */
   inet_pton (AF_INET6, "ff02::1", &to.sin6_addr);
   to.sin6_scope_id = (unsigned) ifindex;
-  if (sendto (fd, &pkt, sizeof pkt, 0, (struct sockaddr *) &to, sizeof to) < 0)
+  if (sendmsg (fd, &msg, 0) < 0)
     {
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
                    "cannot send a neighbour advertisement for %s on %s: %s",

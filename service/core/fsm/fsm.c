@@ -379,23 +379,24 @@ on_admin (VipdFsm *fsm, const VipdEvent *ev, guint64 now, VipdActions *out)
       fsm->admin_priority = VIPD_PRIORITY_DEMOTE;
       if (fsm->state == VIPD_STATE_MASTER)
         hand_over (fsm, VIPD_STATE_BACKUP, now, out);
-      say (out, "admin: Demote");
+      say (out, "%s", ev->reason != NULL ? ev->reason : "admin: Demote");
       break;
     case VIPD_EV_ADMIN_TAKEOVER:
       fsm->admin_priority = VIPD_PRIORITY_TAKEOVER;
       if (in_election (fsm))
         become_master (fsm, now, out);
-      say (out, "admin: TakeOver");
+      say (out, "%s", ev->reason != NULL ? ev->reason : "admin: TakeOver");
       break;
     case VIPD_EV_ADMIN_SET_PRIORITY:
       if (ev->priority < VIPD_PRIORITY_MIN || ev->priority > VIPD_PRIORITY_MAX_BACKUP)
         return;
       fsm->admin_priority = ev->priority;
-      reevaluate (fsm, before, now, out, "admin: SetPriority");
+      reevaluate (fsm, before, now, out, ev->reason != NULL ? ev->reason : "admin: SetPriority");
       break;
     case VIPD_EV_ADMIN_RESET_PRIORITY:
       fsm->admin_priority = 0;
-      reevaluate (fsm, before, now, out, "admin: ResetPriority");
+      reevaluate (fsm, before, now, out,
+                  ev->reason != NULL ? ev->reason : "admin: ResetPriority");
       break;
     default:
       g_assert_not_reached ();

@@ -72,7 +72,8 @@ typedef struct
   VipdAddr src;
   guint8 priority;
   guint16 adver_int_cs;
-  const char *reason; /* may be NULL */
+  const char *reason; /* may be NULL; for admin events it replaces the default reason
+                       * ("admin: Demote"), so the shell can name the caller */
 } VipdEvent;
 
 /* What the shell must do after a step, in this order: remove VIPs, add VIPs, send the advert,

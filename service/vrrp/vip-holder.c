@@ -1,0 +1,381 @@
+/* vip-holder.c — adding, renewing, restoring, removing and announcing one instance's VIPs. */
+#include "vip-holder.h"
+
+#include <gio/gio.h>
+#include <net/if.h>
+
+#include "garp.h"
+#include "log.h"
+
+typedef struct
+{
+  VipdNlVip nl;
+  char *ifname;
+  char *label;
+} VipEntry;
+
+struct _VipdVipHolder
+{
+  VipdVipNetlink *nl;
+  char *log_name;
+  GArray *vips; /* VipEntry */
+  VipdAnnounceSchedule schedule;
+  guint32 lifetime_s;
+  gboolean held;
+  guint64 renewed_at;
+  guint burst_left;
+  guint burst_source;
+  guint delay_source;
+  guint refresh_source;
+};
+
+static void
+vip_entry_clear (gpointer data)
+{
+  VipEntry *e = data;
+
+  g_free (e->ifname);
+  g_free (e->label);
+}
+
+static void
+load_vips (VipdVipHolder *h, const VipdInstance *inst)
+{
+  g_array_set_size (h->vips, 0);
+  for (guint i = 0; i < inst->vips->len; i++)
+    {
+      const VipdVip *v = g_ptr_array_index (inst->vips, i);
+      VipEntry e = { 0 };
+
+      e.nl.addr = v->addr;
+      e.nl.prefix_len = v->prefix_len;
+      e.nl.broadcast = v->brd;
+      e.nl.scope = v->scope < 0 ? 0 : v->scope;
+      e.label = g_strdup (v->label);
+      e.nl.label = e.label;
+      e.ifname = g_strdup (v->dev ? v->dev : inst->interface);
+      g_array_append_val (h->vips, e);
+    }
+}
+
+static void
+load_schedule (VipdVipHolder *h, const VipdInstance *inst, const VipdGlobalDefs *global)
+{
+  h->schedule.delay_ms = inst->garp_master_delay_ms;
+  h->schedule.repeat = MAX (inst->garp_master_repeat, 1);
+  h->schedule.refresh_ms = inst->garp_master_refresh_ms;
+  h->schedule.refresh_repeat = MAX (inst->garp_master_refresh_repeat, 1);
+  h->schedule.interval_ms = inst->family == AF_INET6 ? global->gna_interval_ms
+                                                     : global->garp_interval_ms;
+}
+
+VipdVipHolder *
+vipd_vip_holder_new (VipdVipNetlink *nl, const char *log_name, const VipdInstance *instance,
+                     const VipdGlobalDefs *global)
+{
+  VipdVipHolder *h = g_new0 (VipdVipHolder, 1);
+
+  h->nl = nl;
+  h->log_name = g_strdup (log_name);
+  h->vips = g_array_new (FALSE, TRUE, sizeof (VipEntry));
+  g_array_set_clear_func (h->vips, vip_entry_clear);
+  h->lifetime_s = VIPD_VIP_LIFETIME_FOREVER;
+  load_vips (h, instance);
+  load_schedule (h, instance, global);
+  return h;
+}
+
+static void
+stop_announcing (VipdVipHolder *h)
+{
+  g_clear_handle_id (&h->burst_source, g_source_remove);
+  g_clear_handle_id (&h->delay_source, g_source_remove);
+  g_clear_handle_id (&h->refresh_source, g_source_remove);
+  h->burst_left = 0;
+}
+
+void
+vipd_vip_holder_free (VipdVipHolder *h)
+{
+  if (h == NULL)
+    return;
+  if (h->held)
+    vipd_vip_holder_release (h);
+  stop_announcing (h);
+  g_array_unref (h->vips);
+  g_free (h->log_name);
+  g_free (h);
+}
+
+void
+vipd_vip_holder_set_lifetime (VipdVipHolder *h, guint32 lifetime_s)
+{
+  h->lifetime_s = lifetime_s;
+}
+
+static char *
+vip_text (const VipEntry *e)
+{
+  char buf[VIPD_ADDR_STRLEN];
+
+  return g_strdup_printf ("%s/%u", vipd_addr_format (&e->nl.addr, buf, sizeof buf),
+                          e->nl.prefix_len);
+}
+
+static gboolean
+add_one (VipdVipHolder *h, const VipEntry *e)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (vipd_vip_add (h->nl, e->ifname, &e->nl, h->lifetime_s, TRUE, &error))
+    return TRUE;
+  vipd_log_instance (G_LOG_LEVEL_WARNING, h->log_name, "%s", error->message);
+  return FALSE;
+}
+
+static void
+remove_one (VipdVipHolder *h, const VipEntry *e)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!vipd_vip_remove (h->nl, e->ifname, &e->nl, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    vipd_log_instance (G_LOG_LEVEL_WARNING, h->log_name, "%s", error->message);
+}
+
+static void
+announce_once (VipdVipHolder *h)
+{
+  for (guint i = 0; i < h->vips->len; i++)
+    {
+      const VipEntry *e = &g_array_index (h->vips, VipEntry, i);
+      g_autoptr (GError) error = NULL;
+
+      if (!vipd_announce_vip (e->ifname, &e->nl.addr, &error))
+        vipd_log_instance (G_LOG_LEVEL_WARNING, h->log_name, "%s", error->message);
+    }
+}
+
+static gboolean
+burst_tick (gpointer data)
+{
+  VipdVipHolder *h = data;
+
+  announce_once (h);
+  if (--h->burst_left > 0)
+    return G_SOURCE_CONTINUE;
+  h->burst_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_burst (VipdVipHolder *h, guint count)
+{
+  g_clear_handle_id (&h->burst_source, g_source_remove);
+  h->burst_left = 0;
+  if (h->schedule.interval_ms == 0)
+    {
+      for (guint i = 0; i < count; i++)
+        announce_once (h);
+      return;
+    }
+  /* The first one goes now; the rest are spaced by the configured interval. */
+  announce_once (h);
+  if (count > 1)
+    {
+      h->burst_left = count - 1;
+      h->burst_source = g_timeout_add (h->schedule.interval_ms, burst_tick, h);
+    }
+}
+
+static gboolean
+delay_fired (gpointer data)
+{
+  VipdVipHolder *h = data;
+
+  h->delay_source = 0;
+  start_burst (h, h->schedule.repeat);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+refresh_fired (gpointer data)
+{
+  VipdVipHolder *h = data;
+
+  start_burst (h, h->schedule.refresh_repeat);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+vipd_vip_holder_take (VipdVipHolder *h, guint64 now_us)
+{
+  for (guint i = 0; i < h->vips->len; i++)
+    add_one (h, &g_array_index (h->vips, VipEntry, i));
+  h->held = TRUE;
+  h->renewed_at = now_us;
+}
+
+void
+vipd_vip_holder_start_announcements (VipdVipHolder *h)
+{
+  if (!h->held)
+    return;
+  stop_announcing (h);
+  start_burst (h, h->schedule.repeat);
+  if (h->schedule.delay_ms > 0)
+    h->delay_source = g_timeout_add (h->schedule.delay_ms, delay_fired, h);
+  if (h->schedule.refresh_ms > 0)
+    h->refresh_source = g_timeout_add (h->schedule.refresh_ms, refresh_fired, h);
+}
+
+void
+vipd_vip_holder_renew (VipdVipHolder *h, guint64 now_us)
+{
+  if (!h->held || h->lifetime_s == VIPD_VIP_LIFETIME_FOREVER)
+    return;
+  if (now_us < h->renewed_at + (guint64) h->lifetime_s * G_USEC_PER_SEC / 3)
+    return;
+  for (guint i = 0; i < h->vips->len; i++)
+    add_one (h, &g_array_index (h->vips, VipEntry, i));
+  h->renewed_at = now_us;
+}
+
+void
+vipd_vip_holder_release (VipdVipHolder *h)
+{
+  stop_announcing (h);
+  h->held = FALSE;
+  for (guint i = 0; i < h->vips->len; i++)
+    remove_one (h, &g_array_index (h->vips, VipEntry, i));
+}
+
+void
+vipd_vip_holder_announce (VipdVipHolder *h)
+{
+  if (h->held)
+    start_burst (h, h->schedule.repeat);
+}
+
+gboolean
+vipd_vip_holder_is_held (const VipdVipHolder *h)
+{
+  return h->held;
+}
+
+guint
+vipd_vip_holder_remove_leftovers (VipdVipHolder *h)
+{
+  guint removed = 0;
+
+  if (h->held)
+    return 0;
+  for (guint i = 0; i < h->vips->len; i++)
+    {
+      const VipEntry *e = &g_array_index (h->vips, VipEntry, i);
+      g_autoptr (GError) error = NULL;
+      gboolean present = FALSE;
+
+      if (!vipd_vip_is_present (h->nl, e->ifname, &e->nl, &present, &error))
+        {
+          vipd_log_instance (G_LOG_LEVEL_DEBUG, h->log_name, "%s", error->message);
+          continue;
+        }
+      if (present)
+        {
+          g_autofree char *text = vip_text (e);
+
+          remove_one (h, e);
+          vipd_log_instance (G_LOG_LEVEL_MESSAGE, h->log_name,
+                             "removed VIP %s from %s: left over by an earlier run", text,
+                             e->ifname);
+          removed++;
+        }
+    }
+  return removed;
+}
+
+gboolean
+vipd_vip_holder_address_removed (VipdVipHolder *h, int ifindex, const VipdAddr *addr)
+{
+  for (guint i = 0; i < h->vips->len; i++)
+    {
+      const VipEntry *e = &g_array_index (h->vips, VipEntry, i);
+
+      if (!vipd_addr_equal (&e->nl.addr, addr) || (int) if_nametoindex (e->ifname) != ifindex)
+        continue;
+      if (h->held)
+        {
+          g_autofree char *text = vip_text (e);
+
+          if (add_one (h, e))
+            vipd_log_instance (G_LOG_LEVEL_WARNING, h->log_name,
+                               "VIP %s was removed from %s by another program; restored", text,
+                               e->ifname);
+        }
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+entry_in (const VipEntry *e, GArray *list)
+{
+  for (guint i = 0; i < list->len; i++)
+    {
+      const VipEntry *o = &g_array_index (list, VipEntry, i);
+
+      if (vipd_addr_equal (&o->nl.addr, &e->nl.addr) && o->nl.prefix_len == e->nl.prefix_len
+          && g_strcmp0 (o->ifname, e->ifname) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+void
+vipd_vip_holder_update (VipdVipHolder *h, const VipdInstance *instance,
+                        const VipdGlobalDefs *global, guint64 now_us)
+{
+  g_autoptr (GArray) old = h->vips;
+
+  h->vips = g_array_new (FALSE, TRUE, sizeof (VipEntry));
+  g_array_set_clear_func (h->vips, vip_entry_clear);
+  load_vips (h, instance);
+  load_schedule (h, instance, global);
+  if (!h->held)
+    return;
+  for (guint i = 0; i < old->len; i++)
+    if (!entry_in (&g_array_index (old, VipEntry, i), h->vips))
+      remove_one (h, &g_array_index (old, VipEntry, i));
+  for (guint i = 0; i < h->vips->len; i++)
+    if (!entry_in (&g_array_index (h->vips, VipEntry, i), old))
+      {
+        const VipEntry *e = &g_array_index (h->vips, VipEntry, i);
+
+        if (add_one (h, e))
+          {
+            g_autoptr (GError) error = NULL;
+
+            if (!vipd_announce_vip (e->ifname, &e->nl.addr, &error))
+              vipd_log_instance (G_LOG_LEVEL_WARNING, h->log_name, "%s", error->message);
+          }
+      }
+  h->renewed_at = now_us;
+}
+
+char **
+vipd_vip_holder_dup_strings (const VipdVipHolder *h)
+{
+  GStrvBuilder *b = g_strv_builder_new ();
+  char **out;
+
+  for (guint i = 0; i < h->vips->len; i++)
+    {
+      g_autofree char *text = vip_text (&g_array_index (h->vips, VipEntry, i));
+
+      g_strv_builder_add (b, text);
+    }
+  out = g_strv_builder_end (b);
+  g_strv_builder_unref (b);
+  return out;
+}

@@ -1,0 +1,414 @@
+/* vrrp-daemon.c — instances, their shared sockets, link events, reload and planned stop. */
+#include "vrrp-daemon.h"
+
+#include <gio/gio.h>
+#include <string.h>
+
+#include "config-files.h"
+#include "log.h"
+
+/* How often a planned stop checks whether every hand-over has completed. */
+#define HANDOVER_POLL_MS 5
+
+/* One raw socket per (interface, family, multicast or unicast) and the instances on it. */
+typedef struct
+{
+  VipdDaemon *daemon;
+  char *key;
+  VipdVrrpSocket *sock;
+  GPtrArray *instances; /* VipdVrrpInstance*, borrowed */
+  guint64 unknown_vrid;
+} SocketEntry;
+
+struct _VipdDaemon
+{
+  VipdConfig *config;
+  char *config_path;
+  VipdVipNetlink *nl;
+  VipdLinkMonitor *mon;
+  GPtrArray *instances;  /* VipdVrrpInstance*, owned */
+  GHashTable *sockets;   /* key -> SocketEntry* */
+  gboolean stopping;
+  guint handover_source;
+  guint64 handover_deadline;
+  GSourceFunc done;
+  gpointer done_data;
+};
+
+static void
+socket_entry_free (gpointer data)
+{
+  SocketEntry *e = data;
+
+  vipd_vrrp_socket_free (e->sock);
+  g_ptr_array_unref (e->instances);
+  g_free (e->key);
+  g_free (e);
+}
+
+static void
+on_link_changed (const VipdLinkInfo *link, gpointer user_data)
+{
+  VipdDaemon *d = user_data;
+
+  for (guint i = 0; i < d->instances->len; i++)
+    vipd_vrrp_instance_link_changed (g_ptr_array_index (d->instances, i), link);
+}
+
+static void
+on_addr_changed (const VipdAddrEvent *ev, gpointer user_data)
+{
+  VipdDaemon *d = user_data;
+
+  for (guint i = 0; i < d->instances->len; i++)
+    vipd_vrrp_instance_address_changed (g_ptr_array_index (d->instances, i), ev);
+}
+
+static void
+on_overrun (gpointer user_data)
+{
+  VipdDaemon *d = user_data;
+
+  /* Events were lost: re-read every interface the instances use. */
+  vipd_log_instance (G_LOG_LEVEL_WARNING, NULL, "netlink events were lost; re-reading links");
+  for (guint i = 0; i < d->instances->len; i++)
+    {
+      VipdVrrpInstance *inst = g_ptr_array_index (d->instances, i);
+      VipdLinkInfo link;
+
+      if (vipd_link_monitor_get_link (d->mon, vipd_vrrp_instance_get_config (inst)->interface,
+                                      &link, NULL))
+        vipd_vrrp_instance_link_changed (inst, &link);
+    }
+}
+
+VipdDaemon *
+vipd_daemon_new (VipdConfig *config, const char *config_path, GError **error)
+{
+  static const VipdLinkMonitorCallbacks callbacks = {
+    .link_changed = on_link_changed,
+    .addr_changed = on_addr_changed,
+    .overrun = on_overrun,
+  };
+  g_autoptr (VipdDaemon) d = g_new0 (VipdDaemon, 1);
+
+  d->config = config;
+  d->config_path = g_strdup (config_path);
+  d->instances = g_ptr_array_new_with_free_func ((GDestroyNotify) vipd_vrrp_instance_free);
+  d->sockets = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, socket_entry_free);
+  d->nl = vipd_vip_netlink_new (error);
+  if (d->nl == NULL)
+    return NULL;
+  d->mon = vipd_link_monitor_new (&callbacks, d, error);
+  if (d->mon == NULL)
+    return NULL;
+  return g_steal_pointer (&d);
+}
+
+void
+vipd_daemon_free (VipdDaemon *d)
+{
+  if (d == NULL)
+    return;
+  g_clear_handle_id (&d->handover_source, g_source_remove);
+  /* Sockets first: instances must not receive while they are being freed. */
+  if (d->sockets)
+    g_hash_table_destroy (d->sockets);
+  if (d->instances)
+    g_ptr_array_unref (d->instances);
+  vipd_link_monitor_free (d->mon);
+  vipd_vip_netlink_free (d->nl);
+  if (d->config)
+    vipd_config_free (d->config);
+  g_free (d->config_path);
+  g_free (d);
+}
+
+static void
+on_packet (const guint8 *payload, gsize len, const VipdPacketMeta *meta, int ifindex,
+           gpointer user_data)
+{
+  SocketEntry *e = user_data;
+
+  /* The VRID is the second byte of every VRRP version; the instance checks the rest. */
+  if (len >= 2)
+    for (guint i = 0; i < e->instances->len; i++)
+      {
+        VipdVrrpInstance *inst = g_ptr_array_index (e->instances, i);
+
+        if (vipd_vrrp_instance_get_config (inst)->vrid == payload[1])
+          {
+            vipd_vrrp_instance_receive (inst, payload, len, meta);
+            return;
+          }
+      }
+  e->unknown_vrid++;
+}
+
+static char *
+socket_key (const VipdInstance *conf)
+{
+  gboolean unicast = conf->unicast_peers->len > 0;
+
+  return g_strdup_printf ("%s/%s/%s", conf->interface, conf->family == AF_INET6 ? "6" : "4",
+                          unicast ? "unicast" : "multicast");
+}
+
+static void
+attach_socket (VipdDaemon *d, VipdVrrpInstance *inst)
+{
+  const VipdInstance *conf = vipd_vrrp_instance_get_config (inst);
+  const VipdAddr *group = NULL;
+  g_autofree char *key = socket_key (conf);
+  SocketEntry *e = g_hash_table_lookup (d->sockets, key);
+  gboolean unicast = conf->unicast_peers->len > 0;
+
+  if (!unicast)
+    {
+      const VipdAddr *configured = conf->family == AF_INET6 ? &d->config->global.mcast_group6
+                                                            : &d->config->global.mcast_group4;
+
+      group = vipd_addr_is_set (configured) ? configured : NULL;
+    }
+  if (e == NULL)
+    {
+      g_autoptr (GError) error = NULL;
+
+      e = g_new0 (SocketEntry, 1);
+      e->daemon = d;
+      e->key = g_strdup (key);
+      e->instances = g_ptr_array_new ();
+      e->sock = vipd_vrrp_socket_new (conf->interface, conf->family, group, unicast, on_packet, e,
+                                      &error);
+      if (e->sock == NULL)
+        vipd_log_instance (G_LOG_LEVEL_WARNING, conf->name, "%s", error->message);
+      g_hash_table_insert (d->sockets, e->key, e);
+      vipd_vrrp_instance_set_socket (inst, e->sock, error ? error->message : NULL);
+    }
+  else
+    vipd_vrrp_instance_set_socket (inst, e->sock, e->sock ? NULL : "the socket could not be opened");
+  g_ptr_array_add (e->instances, inst);
+}
+
+static void
+detach_socket (VipdDaemon *d, VipdVrrpInstance *inst)
+{
+  GHashTableIter iter;
+  SocketEntry *e;
+
+  g_hash_table_iter_init (&iter, d->sockets);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &e))
+    if (g_ptr_array_remove (e->instances, inst) && e->instances->len == 0)
+      g_hash_table_iter_remove (&iter);
+}
+
+static VipdVrrpInstance *
+add_instance (VipdDaemon *d, const VipdInstance *conf)
+{
+  VipdVrrpInstance *inst = vipd_vrrp_instance_new (conf, &d->config->global, d->nl, d->mon);
+
+  g_ptr_array_add (d->instances, inst);
+  attach_socket (d, inst);
+  return inst;
+}
+
+void
+vipd_daemon_start (VipdDaemon *d)
+{
+  for (guint i = 0; i < d->config->instances->len; i++)
+    add_instance (d, g_ptr_array_index (d->config->instances, i));
+  for (guint i = 0; i < d->instances->len; i++)
+    vipd_vrrp_instance_start (g_ptr_array_index (d->instances, i));
+  vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL, "started %u VRRP instance%s from %s",
+                     d->instances->len, d->instances->len == 1 ? "" : "s", d->config_path);
+}
+
+static VipdVrrpInstance *
+find_instance (VipdDaemon *d, const char *name)
+{
+  for (guint i = 0; i < d->instances->len; i++)
+    {
+      VipdVrrpInstance *inst = g_ptr_array_index (d->instances, i);
+
+      if (g_strcmp0 (vipd_vrrp_instance_get_name (inst), name) == 0)
+        return inst;
+    }
+  return NULL;
+}
+
+static char **
+diag_strings (const VipdDiagList *diags, VipdDiagLevel level)
+{
+  GStrvBuilder *b = g_strv_builder_new ();
+  char **out;
+
+  for (guint i = 0; i < diags->items->len; i++)
+    {
+      const VipdDiag *diag = g_ptr_array_index (diags->items, i);
+
+      if (diag->level == level)
+        {
+          g_autofree char *text = vipd_diag_format (diag);
+
+          g_strv_builder_add (b, text);
+        }
+    }
+  out = g_strv_builder_end (b);
+  g_strv_builder_unref (b);
+  return out;
+}
+
+gboolean
+vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
+{
+  g_autoptr (VipdDiagList) diags = vipd_diag_list_new ();
+  g_autoptr (VipdConfig) config = vipd_config_load_file (d->config_path, diags);
+  g_autoptr (GPtrArray) old = NULL;
+  g_auto (GStrv) errors = diag_strings (diags, VIPD_DIAG_ERROR);
+  g_auto (GStrv) warns = diag_strings (diags, VIPD_DIAG_WARNING);
+  guint kept = 0, added = 0, removed = 0;
+
+  for (guint i = 0; warns[i]; i++)
+    vipd_log_instance (G_LOG_LEVEL_WARNING, NULL, "%s", warns[i]);
+  if (warnings)
+    *warnings = g_steal_pointer (&warns);
+  if (errors[0] != NULL)
+    {
+      for (guint i = 0; errors[i]; i++)
+        vipd_log_instance (G_LOG_LEVEL_WARNING, NULL, "%s", errors[i]);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "%s has %u error%s (first: %s); the running configuration stays",
+                   d->config_path, g_strv_length (errors), errors[1] ? "s" : "", errors[0]);
+      vipd_log_instance (G_LOG_LEVEL_WARNING, NULL, "reload refused: %s", (*error)->message);
+      return FALSE;
+    }
+
+  /* Match instances by name; keep those that can change in place. */
+  old = d->instances;
+  d->instances = g_ptr_array_new_with_free_func ((GDestroyNotify) vipd_vrrp_instance_free);
+  for (guint i = 0; i < config->instances->len; i++)
+    {
+      const VipdInstance *conf = g_ptr_array_index (config->instances, i);
+      VipdVrrpInstance *inst = NULL;
+
+      for (guint j = 0; j < old->len; j++)
+        {
+          VipdVrrpInstance *candidate = g_ptr_array_index (old, j);
+
+          if (g_strcmp0 (vipd_vrrp_instance_get_name (candidate), conf->name) == 0
+              && vipd_vrrp_instance_compatible (candidate, conf))
+            {
+              inst = g_ptr_array_steal_index (old, j);
+              break;
+            }
+        }
+      if (inst)
+        {
+          vipd_vrrp_instance_reconfigure (inst, conf, &config->global);
+          g_ptr_array_add (d->instances, inst);
+          kept++;
+        }
+    }
+  for (guint i = 0; i < old->len; i++)
+    {
+      VipdVrrpInstance *inst = g_ptr_array_index (old, i);
+
+      vipd_vrrp_instance_stop (inst);
+      detach_socket (d, inst);
+      removed++;
+    }
+  g_ptr_array_set_size (old, 0);
+
+  vipd_config_free (d->config);
+  d->config = g_steal_pointer (&config);
+  for (guint i = 0; i < d->config->instances->len; i++)
+    {
+      const VipdInstance *conf = g_ptr_array_index (d->config->instances, i);
+
+      if (find_instance (d, conf->name) == NULL)
+        {
+          vipd_vrrp_instance_start (add_instance (d, conf));
+          added++;
+        }
+    }
+  vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL,
+                     "reloaded %s: %u instance%s kept, %u started, %u stopped", d->config_path,
+                     kept, kept == 1 ? "" : "s", added, removed);
+  return TRUE;
+}
+
+static void
+finish_stop (VipdDaemon *d)
+{
+  g_clear_handle_id (&d->handover_source, g_source_remove);
+  vipd_daemon_stop_now (d);
+  if (d->done)
+    d->done (d->done_data);
+}
+
+static gboolean
+handover_poll (gpointer data)
+{
+  VipdDaemon *d = data;
+  gboolean holding = FALSE;
+
+  for (guint i = 0; i < d->instances->len; i++)
+    holding |= vipd_vrrp_instance_holds_vips (g_ptr_array_index (d->instances, i));
+  if (holding && (guint64) g_get_monotonic_time () < d->handover_deadline)
+    return G_SOURCE_CONTINUE;
+  d->handover_source = 0;
+  finish_stop (d);
+  return G_SOURCE_REMOVE;
+}
+
+void
+vipd_daemon_stop (VipdDaemon *d, GSourceFunc done, gpointer user_data)
+{
+  guint64 longest = 0;
+  gboolean holding = FALSE;
+
+  if (d->stopping)
+    return;
+  d->stopping = TRUE;
+  d->done = done;
+  d->done_data = user_data;
+  for (guint i = 0; i < d->instances->len; i++)
+    {
+      VipdVrrpInstance *inst = g_ptr_array_index (d->instances, i);
+
+      if (vipd_vrrp_instance_begin_handover (inst))
+        {
+          holding = TRUE;
+          longest = MAX (longest, vipd_vrrp_instance_handover_us (inst));
+        }
+    }
+  if (!holding)
+    {
+      finish_stop (d);
+      return;
+    }
+  vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL,
+                     "stopping: handing over, VIPs kept until the new master speaks (at most "
+                     "%" G_GUINT64_FORMAT " ms)", longest / 1000);
+  d->handover_deadline = (guint64) g_get_monotonic_time () + longest;
+  d->handover_source = g_timeout_add (HANDOVER_POLL_MS, handover_poll, d);
+}
+
+void
+vipd_daemon_stop_now (VipdDaemon *d)
+{
+  for (guint i = 0; i < d->instances->len; i++)
+    vipd_vrrp_instance_stop (g_ptr_array_index (d->instances, i));
+}
+
+GPtrArray *
+vipd_daemon_get_instances (VipdDaemon *d)
+{
+  return d->instances;
+}
+
+const VipdConfig *
+vipd_daemon_get_config (VipdDaemon *d)
+{
+  return d->config;
+}

@@ -1,0 +1,583 @@
+/* vrrp-instance.c — the shell around one VipdFsm: it feeds the state machine packets, timer
+ * expiries and link changes, and carries out the actions it returns. No protocol decisions
+ * are taken here. */
+#include "vrrp-instance.h"
+
+#include <net/if.h>
+#include <string.h>
+
+#include "log.h"
+#include "vip-holder.h"
+
+/* Dropped packets are logged once, then at most once per this period per reason. */
+#define DROP_LOG_PERIOD_US (10 * G_USEC_PER_SEC)
+#define FAULT_LINK_DOWN (1u << 0)
+#define FAULT_NO_CARRIER (1u << 1)
+#define FAULT_NO_SOURCE (1u << 2)
+#define FAULT_NO_SOCKET (1u << 3)
+#define FAULT_NO_LINK (1u << 4)
+
+struct _VipdVrrpInstance
+{
+  char *name;
+  const VipdInstance *conf;
+  const VipdGlobalDefs *global;
+  VipdFsm fsm;
+  VipdVrrpSocket *sock;
+  char *socket_error;
+  VipdVipHolder *vips;
+  VipdLinkMonitor *mon;
+  GArray *vip_addrs; /* VipdAddr: the advertised list */
+  VipdAddr src;
+  guint faults;
+  GSource *timer;
+  gboolean started;
+  VipdInstanceCounters counters;
+  guint64 drop_logged_at[VIPD_RX_N_REASONS];
+  guint64 drop_unlogged[VIPD_RX_N_REASONS];
+  VipdInstanceChangedFunc changed;
+  gpointer changed_data;
+};
+
+static void step (VipdVrrpInstance *inst, const VipdEvent *ev);
+
+static guint16
+adver_int_cs (const VipdInstance *conf)
+{
+  return (guint16) MIN (conf->advert_int_ms / 10, 4095);
+}
+
+static void
+load_config (VipdVrrpInstance *inst, const VipdInstance *conf, const VipdGlobalDefs *global)
+{
+  guint64 down_us;
+
+  inst->conf = conf;
+  inst->global = global;
+  g_array_set_size (inst->vip_addrs, 0);
+  for (guint i = 0; i < conf->vips->len; i++)
+    {
+      const VipdVip *v = g_ptr_array_index (conf->vips, i);
+
+      g_array_append_val (inst->vip_addrs, v->addr);
+    }
+  /* A killed daemon's VIPs must outlive the slowest backup's Master_Down_Interval (priority 1
+   * gives the longest Skew_Time), plus a second for the kernel's expiry granularity. */
+  down_us = vipd_fsm_master_down_us ((guint8) conf->version, 1, adver_int_cs (conf));
+  vipd_vip_holder_set_lifetime (inst->vips,
+                                (guint32) MAX (2, (down_us + 2 * G_USEC_PER_SEC - 1) / G_USEC_PER_SEC));
+}
+
+static void
+fill_fsm_config (const VipdInstance *conf, const VipdAddr *src, VipdFsmConfig *cfg)
+{
+  memset (cfg, 0, sizeof *cfg);
+  cfg->version = (guint8) conf->version;
+  cfg->family = conf->family;
+  cfg->vrid = (guint8) conf->vrid;
+  cfg->priority = (guint8) CLAMP (conf->priority, 1, 255);
+  cfg->adver_int_cs = adver_int_cs (conf);
+  cfg->preempt = !conf->nopreempt;
+  cfg->preempt_delay_cs = conf->preempt_delay_ms / 10;
+  cfg->accept_mode = conf->accept == VIPD_TRISTATE_YES;
+  cfg->primary = *src;
+}
+
+VipdVrrpInstance *
+vipd_vrrp_instance_new (const VipdInstance *conf, const VipdGlobalDefs *global,
+                        VipdVipNetlink *nl, VipdLinkMonitor *mon)
+{
+  VipdVrrpInstance *inst = g_new0 (VipdVrrpInstance, 1);
+  VipdFsmConfig cfg;
+
+  inst->name = g_strdup (conf->name);
+  inst->mon = mon;
+  inst->vip_addrs = g_array_new (FALSE, TRUE, sizeof (VipdAddr));
+  inst->vips = vipd_vip_holder_new (nl, conf->name, conf, global);
+  load_config (inst, conf, global);
+  fill_fsm_config (conf, &inst->src, &cfg);
+  vipd_fsm_init (&inst->fsm, &cfg);
+  return inst;
+}
+
+void
+vipd_vrrp_instance_free (VipdVrrpInstance *inst)
+{
+  if (inst == NULL)
+    return;
+  if (inst->timer)
+    {
+      g_source_destroy (inst->timer);
+      g_source_unref (inst->timer);
+    }
+  vipd_vip_holder_free (inst->vips);
+  g_array_unref (inst->vip_addrs);
+  g_free (inst->socket_error);
+  g_free (inst->name);
+  g_free (inst);
+}
+
+void
+vipd_vrrp_instance_set_changed_func (VipdVrrpInstance *inst, VipdInstanceChangedFunc func,
+                                     gpointer user_data)
+{
+  inst->changed = func;
+  inst->changed_data = user_data;
+}
+
+void
+vipd_vrrp_instance_set_socket (VipdVrrpInstance *inst, VipdVrrpSocket *sock,
+                               const char *error_message)
+{
+  inst->sock = sock;
+  g_free (inst->socket_error);
+  inst->socket_error = g_strdup (error_message);
+}
+
+/* --- timer: one GSource whose ready time is the state machine's next deadline --- */
+
+static gboolean
+timer_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
+{
+  g_source_set_ready_time (source, -1);
+  return callback (user_data);
+}
+
+static GSourceFuncs timer_funcs = { .dispatch = timer_dispatch };
+
+static gboolean
+timer_fired (gpointer data)
+{
+  VipdVrrpInstance *inst = data;
+  VipdEvent ev = { .type = VIPD_EV_TIMER };
+
+  step (inst, &ev);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+rearm (VipdVrrpInstance *inst)
+{
+  guint64 deadline = vipd_fsm_next_deadline (&inst->fsm);
+
+  if (inst->timer == NULL)
+    {
+      inst->timer = g_source_new (&timer_funcs, sizeof (GSource));
+      g_source_set_callback (inst->timer, timer_fired, inst, NULL);
+      g_source_set_priority (inst->timer, G_PRIORITY_HIGH);
+      g_source_set_name (inst->timer, "vipd instance timer");
+      g_source_attach (inst->timer, NULL);
+    }
+  g_source_set_ready_time (inst->timer, deadline == VIPD_FSM_NO_DEADLINE ? -1 : (gint64) deadline);
+}
+
+/* --- sending --- */
+
+static void
+send_to (VipdVrrpInstance *inst, const VipdAdvert *adv, const VipdAddr *dst)
+{
+  VipdPacketMeta meta = { .src = inst->src, .ttl = VIPD_VRRP_TTL };
+  guint8 buf[VIPD_VRRP_HDR_LEN + VIPD_VRRP_MAX_ADDRS * 16 + VIPD_VRRP_V2_AUTH_LEN];
+  g_autoptr (GError) error = NULL;
+  gsize len;
+
+  meta.dst = *dst;
+  len = vipd_packet_encode (adv, &meta, VIPD_CSUM_PSEUDO, buf, sizeof buf);
+  if (len == 0)
+    {
+      vipd_log_instance (G_LOG_LEVEL_WARNING, inst->name, "cannot encode an advert");
+      inst->counters.send_errors++;
+      return;
+    }
+  if (!vipd_vrrp_socket_send (inst->sock, &inst->src, dst, buf, len, &error))
+    {
+      inst->counters.send_errors++;
+      vipd_log_instance (G_LOG_LEVEL_DEBUG, inst->name, "advert not sent: %s", error->message);
+      return;
+    }
+  inst->counters.adverts_tx++;
+}
+
+static void
+send_advert (VipdVrrpInstance *inst, guint8 priority)
+{
+  const VipdInstance *conf = inst->conf;
+  g_autofree VipdAdvert *adv = g_new0 (VipdAdvert, 1);
+
+  if (inst->sock == NULL || !vipd_addr_is_set (&inst->src))
+    return;
+  adv->version = (guint8) conf->version;
+  adv->type = VIPD_VRRP_TYPE_ADVERT;
+  adv->vrid = (guint8) conf->vrid;
+  adv->priority = priority;
+  adv->family = conf->family;
+  adv->adver_int_cs = adver_int_cs (conf);
+  adv->naddrs = (guint8) MIN (inst->vip_addrs->len, VIPD_VRRP_MAX_ADDRS);
+  for (guint i = 0; i < adv->naddrs; i++)
+    adv->addrs[i] = g_array_index (inst->vip_addrs, VipdAddr, i);
+  if (conf->version == 2 && conf->auth_type == VIPD_AUTH_PASS && conf->auth_pass)
+    {
+      adv->auth_type = VIPD_VRRP_AUTH_PASS;
+      strncpy (adv->auth_data, conf->auth_pass, VIPD_VRRP_V2_AUTH_LEN);
+    }
+
+  if (conf->unicast_peers->len > 0)
+    for (guint i = 0; i < conf->unicast_peers->len; i++)
+      {
+        const VipdPeer *peer = g_ptr_array_index (conf->unicast_peers, i);
+
+        send_to (inst, adv, &peer->addr);
+      }
+  else
+    send_to (inst, adv, vipd_vrrp_socket_get_group (inst->sock));
+}
+
+/* --- applying the state machine's actions --- */
+
+static void
+apply (VipdVrrpInstance *inst, const VipdActions *a)
+{
+  guint64 now = (guint64) g_get_monotonic_time ();
+
+  if (a->remove_vips)
+    vipd_vip_holder_release (inst->vips);
+  if (a->add_vips)
+    vipd_vip_holder_take (inst->vips, now);
+  if (a->send_advert)
+    {
+      send_advert (inst, a->advert_priority);
+      vipd_vip_holder_renew (inst->vips, now);
+    }
+  /* Announcements go after the advert: closing the backups' timers comes first. */
+  if (a->add_vips)
+    vipd_vip_holder_start_announcements (inst->vips);
+  else if (a->send_garp)
+    vipd_vip_holder_announce (inst->vips);
+  if (a->state_changed)
+    {
+      if (a->new_state == VIPD_STATE_MASTER)
+        inst->counters.became_master++;
+      vipd_log_instance (G_LOG_LEVEL_MESSAGE, inst->name, "%s -> %s: %s (priority %u)",
+                         vipd_state_name (a->old_state), vipd_state_name (a->new_state),
+                         a->reason[0] ? a->reason : "no reason given",
+                         vipd_fsm_priority (&inst->fsm));
+    }
+  if (a->state_changed || a->master_changed)
+    if (inst->changed)
+      inst->changed (inst, a, inst->changed_data);
+}
+
+static void
+step (VipdVrrpInstance *inst, const VipdEvent *ev)
+{
+  VipdActions actions;
+
+  if (vipd_fsm_step (&inst->fsm, ev, (guint64) g_get_monotonic_time (), &actions))
+    apply (inst, &actions);
+  rearm (inst);
+}
+
+/* --- faults from the interface --- */
+
+static char *
+fault_reason (const VipdVrrpInstance *inst)
+{
+  const char *ifname = inst->conf->interface;
+
+  if (inst->faults & FAULT_NO_SOCKET)
+    return g_strdup_printf ("cannot open a VRRP socket on %s: %s", ifname,
+                            inst->socket_error ? inst->socket_error : "unknown error");
+  if (inst->faults & FAULT_NO_LINK)
+    return g_strdup_printf ("interface %s does not exist", ifname);
+  if (inst->faults & FAULT_LINK_DOWN)
+    return g_strdup_printf ("interface %s is down", ifname);
+  if (inst->faults & FAULT_NO_CARRIER)
+    return g_strdup_printf ("interface %s lost carrier", ifname);
+  if (inst->faults & FAULT_NO_SOURCE)
+    return g_strdup_printf ("interface %s has no %s address to send from", ifname,
+                            inst->conf->family == AF_INET6 ? "IPv6 link-local" : "IPv4");
+  return g_strdup_printf ("interface %s is usable again", ifname);
+}
+
+static void
+set_faults (VipdVrrpInstance *inst, guint faults)
+{
+  guint old = inst->faults;
+  g_autofree char *reason = NULL;
+  VipdEvent ev = { 0 };
+
+  inst->faults = faults;
+  if (!inst->started || (old == 0) == (faults == 0))
+    return;
+  reason = fault_reason (inst);
+  ev.type = faults ? VIPD_EV_FAULT_ON : VIPD_EV_FAULT_OFF;
+  ev.reason = reason;
+  step (inst, &ev);
+}
+
+/* Finds the address adverts are sent from: unicast_src_ip, mcast_src_ip, or the interface's
+ * primary IPv4 / IPv6 link-local address. */
+static gboolean
+lookup_source (VipdVrrpInstance *inst, VipdAddr *out)
+{
+  const VipdInstance *conf = inst->conf;
+  g_autoptr (GError) error = NULL;
+
+  if (vipd_addr_is_set (&conf->unicast_src_ip))
+    *out = conf->unicast_src_ip;
+  else if (vipd_addr_is_set (&conf->mcast_src_ip))
+    *out = conf->mcast_src_ip;
+  else if (conf->family == AF_INET6)
+    return vipd_link_monitor_ipv6_link_local (inst->mon, conf->interface, out, &error);
+  else
+    return vipd_link_monitor_primary_ipv4 (inst->mon, conf->interface, out, &error);
+  return TRUE;
+}
+
+static guint
+link_faults (VipdVrrpInstance *inst)
+{
+  VipdLinkInfo link;
+  VipdAddr src = { 0 };
+  guint faults = 0;
+
+  if (inst->sock == NULL)
+    faults |= FAULT_NO_SOCKET;
+  if (!vipd_link_monitor_get_link (inst->mon, inst->conf->interface, &link, NULL))
+    faults |= FAULT_NO_LINK;
+  else if (!link.admin_up)
+    faults |= FAULT_LINK_DOWN;
+  else if (!link.carrier)
+    faults |= FAULT_NO_CARRIER;
+  if (lookup_source (inst, &src))
+    {
+      inst->src = src;
+      inst->fsm.cfg.primary = src;
+    }
+  else
+    faults |= FAULT_NO_SOURCE;
+  return faults;
+}
+
+void
+vipd_vrrp_instance_start (VipdVrrpInstance *inst)
+{
+  VipdEvent ev = { .type = VIPD_EV_STARTUP };
+
+  vipd_vip_holder_remove_leftovers (inst->vips);
+  inst->faults = link_faults (inst);
+  inst->started = TRUE;
+  step (inst, &ev);
+  if (inst->faults)
+    {
+      g_autofree char *reason = fault_reason (inst);
+      VipdEvent fault = { .type = VIPD_EV_FAULT_ON, .reason = reason };
+
+      step (inst, &fault);
+    }
+}
+
+void
+vipd_vrrp_instance_link_changed (VipdVrrpInstance *inst, const VipdLinkInfo *link)
+{
+  if (!inst->started || g_strcmp0 (link->name, inst->conf->interface) != 0)
+    return;
+  set_faults (inst, link_faults (inst));
+}
+
+void
+vipd_vrrp_instance_address_changed (VipdVrrpInstance *inst, const VipdAddrEvent *ev)
+{
+  if (!inst->started)
+    return;
+  if (!ev->added && vipd_vip_holder_address_removed (inst->vips, ev->ifindex, &ev->addr))
+    return;
+  /* Our own VIPs come and go on this interface too; only a change of the source matters. */
+  if ((int) if_nametoindex (inst->conf->interface) == ev->ifindex)
+    set_faults (inst, link_faults (inst));
+}
+
+/* --- receiving --- */
+
+static void
+count_drop (VipdVrrpInstance *inst, VipdRxResult r, const VipdPacketMeta *meta)
+{
+  guint64 now = (guint64) g_get_monotonic_time ();
+  char src[VIPD_ADDR_STRLEN];
+
+  inst->counters.rx_dropped[r]++;
+  if (inst->drop_logged_at[r] != 0 && now < inst->drop_logged_at[r] + DROP_LOG_PERIOD_US)
+    {
+      inst->drop_unlogged[r]++;
+      return;
+    }
+  vipd_log_instance (G_LOG_LEVEL_WARNING, inst->name,
+                     "dropped a packet from %s: %s (TTL %u)%s%" G_GUINT64_FORMAT "%s",
+                     vipd_addr_format (&meta->src, src, sizeof src), vipd_rx_result_describe (r),
+                     meta->ttl, inst->drop_unlogged[r] ? "; " : "",
+                     inst->drop_unlogged[r], inst->drop_unlogged[r] ? " more since the last report" : "");
+  inst->drop_logged_at[r] = now;
+  inst->drop_unlogged[r] = 0;
+}
+
+void
+vipd_vrrp_instance_receive (VipdVrrpInstance *inst, const guint8 *payload, gsize len,
+                            const VipdPacketMeta *meta)
+{
+  const VipdInstance *conf = inst->conf;
+  g_autofree VipdAdvert *adv = g_new0 (VipdAdvert, 1);
+  VipdRxExpect expect = { 0 };
+  VipdRxResult r;
+  VipdEvent ev = { .type = VIPD_EV_ADVERT };
+
+  if (!inst->started)
+    return;
+  expect.version = (guint8) conf->version;
+  expect.family = conf->family;
+  expect.vrid = (guint8) conf->vrid;
+  expect.auth_type = conf->version == 2 && conf->auth_type == VIPD_AUTH_PASS
+                         ? VIPD_VRRP_AUTH_PASS
+                         : VIPD_VRRP_AUTH_NONE;
+  expect.auth_pass = expect.auth_type == VIPD_VRRP_AUTH_PASS ? conf->auth_pass : NULL;
+  expect.adver_int_cs = adver_int_cs (conf);
+  expect.vips = (const VipdAddr *) inst->vip_addrs->data;
+  expect.n_vips = inst->vip_addrs->len;
+  expect.skip_check_adv_addr = inst->global->skip_check_adv_addr;
+  expect.csum_form = VIPD_CSUM_PSEUDO;
+
+  r = vipd_packet_check (payload, len, meta, &expect, adv);
+  if (r != VIPD_RX_OK)
+    {
+      count_drop (inst, r, meta);
+      return;
+    }
+  inst->counters.adverts_rx++;
+  if (adv->priority != inst->fsm.master_priority || inst->fsm.state != VIPD_STATE_BACKUP)
+    {
+      char src[VIPD_ADDR_STRLEN];
+
+      vipd_log_instance (G_LOG_LEVEL_DEBUG, inst->name, "advert from %s, priority %u, in %s",
+                         vipd_addr_format (&meta->src, src, sizeof src), adv->priority,
+                         vipd_state_name (inst->fsm.state));
+    }
+  ev.src = meta->src;
+  ev.priority = adv->priority;
+  ev.adver_int_cs = adv->adver_int_cs;
+  step (inst, &ev);
+}
+
+/* --- stopping and reloading --- */
+
+gboolean
+vipd_vrrp_instance_begin_handover (VipdVrrpInstance *inst)
+{
+  VipdEvent ev = { .type = VIPD_EV_ADMIN_DEMOTE,
+                   .reason = "vipd is stopping: priority 0 sent, handing over" };
+
+  if (!inst->started || inst->fsm.state != VIPD_STATE_MASTER)
+    return FALSE;
+  step (inst, &ev);
+  return vipd_vip_holder_is_held (inst->vips);
+}
+
+void
+vipd_vrrp_instance_stop (VipdVrrpInstance *inst)
+{
+  VipdEvent ev = { .type = VIPD_EV_SHUTDOWN, .reason = "vipd is stopping" };
+
+  if (!inst->started)
+    return;
+  step (inst, &ev);
+  if (vipd_vip_holder_is_held (inst->vips))
+    vipd_vip_holder_release (inst->vips);
+  inst->started = FALSE;
+  if (inst->timer)
+    g_source_set_ready_time (inst->timer, -1);
+}
+
+gboolean
+vipd_vrrp_instance_compatible (const VipdVrrpInstance *inst, const VipdInstance *conf)
+{
+  const VipdInstance *old = inst->conf;
+
+  return g_strcmp0 (old->name, conf->name) == 0
+         && g_strcmp0 (old->interface, conf->interface) == 0 && old->vrid == conf->vrid
+         && old->family == conf->family && old->version == conf->version
+         && (old->unicast_peers->len > 0) == (conf->unicast_peers->len > 0);
+}
+
+void
+vipd_vrrp_instance_reconfigure (VipdVrrpInstance *inst, const VipdInstance *conf,
+                                const VipdGlobalDefs *global)
+{
+  guint8 old_base = inst->fsm.cfg.priority;
+  VipdFsmConfig cfg;
+
+  load_config (inst, conf, global);
+  vipd_vip_holder_update (inst->vips, conf, global, (guint64) g_get_monotonic_time ());
+  fill_fsm_config (conf, &inst->src, &cfg);
+  /* The state machine keeps its state; only its settings change. A new base priority goes
+   * through a priority event so that preemption is re-evaluated. */
+  inst->fsm.cfg.adver_int_cs = cfg.adver_int_cs;
+  inst->fsm.cfg.preempt = cfg.preempt;
+  inst->fsm.cfg.preempt_delay_cs = cfg.preempt_delay_cs;
+  inst->fsm.cfg.accept_mode = cfg.accept_mode;
+  if (cfg.priority != old_base)
+    {
+      g_autofree char *reason = g_strdup_printf ("configuration reloaded: priority %u -> %u",
+                                                 old_base, cfg.priority);
+      VipdEvent ev = { .type = VIPD_EV_PRIORITY, .priority = cfg.priority, .reason = reason };
+
+      inst->fsm.cfg.priority = cfg.priority;
+      if (inst->started)
+        step (inst, &ev);
+      else
+        inst->fsm.tracked_priority = cfg.priority;
+    }
+}
+
+/* --- accessors --- */
+
+const char *
+vipd_vrrp_instance_get_name (const VipdVrrpInstance *inst)
+{
+  return inst->name;
+}
+
+const VipdInstance *
+vipd_vrrp_instance_get_config (const VipdVrrpInstance *inst)
+{
+  return inst->conf;
+}
+
+VipdState
+vipd_vrrp_instance_get_state (const VipdVrrpInstance *inst)
+{
+  return inst->fsm.state;
+}
+
+const VipdFsm *
+vipd_vrrp_instance_get_fsm (const VipdVrrpInstance *inst)
+{
+  return &inst->fsm;
+}
+
+gboolean
+vipd_vrrp_instance_holds_vips (const VipdVrrpInstance *inst)
+{
+  return vipd_vip_holder_is_held (inst->vips);
+}
+
+const VipdInstanceCounters *
+vipd_vrrp_instance_get_counters (const VipdVrrpInstance *inst)
+{
+  return &inst->counters;
+}
+
+guint64
+vipd_vrrp_instance_handover_us (const VipdVrrpInstance *inst)
+{
+  guint16 cs = adver_int_cs (inst->conf);
+
+  return vipd_fsm_skew_time_us ((guint8) inst->conf->version, 1, cs) + (guint64) cs * 10000;
+}

@@ -1,0 +1,75 @@
+/* vrrp-instance.h — one running VRRP instance: the pure state machine of service/core/fsm
+ * wired to a VRRP socket, the host's VIPs, a timer and the link state of its interface. */
+#pragma once
+
+#include <glib.h>
+
+#include "config/config-model.h"
+#include "fsm/fsm.h"
+#include "link-monitor.h"
+#include "vip-netlink.h"
+#include "vrrp-socket.h"
+#include "wire/packet.h"
+
+G_BEGIN_DECLS
+
+typedef struct _VipdVrrpInstance VipdVrrpInstance;
+
+/* Counters a user can read (D-Bus Counters, vipctl status). */
+typedef struct
+{
+  guint64 adverts_rx;                    /* valid adverts handed to the state machine */
+  guint64 adverts_tx;
+  guint64 send_errors;
+  guint64 became_master;
+  guint64 rx_dropped[VIPD_RX_N_REASONS]; /* per VipdRxResult */
+} VipdInstanceCounters;
+
+/* Called after every state change, with the actions that caused it. */
+typedef void (*VipdInstanceChangedFunc) (VipdVrrpInstance *inst, const VipdActions *actions,
+                                         gpointer user_data);
+
+/* A stopped instance for conf (borrowed: it must outlive the instance or be replaced with
+ * vipd_vrrp_instance_reconfigure). nl and mon are borrowed. */
+VipdVrrpInstance *vipd_vrrp_instance_new (const VipdInstance *conf, const VipdGlobalDefs *global,
+                                          VipdVipNetlink *nl, VipdLinkMonitor *mon);
+/* Releases VIPs that are still held and frees; NULL is allowed. */
+void vipd_vrrp_instance_free (VipdVrrpInstance *inst);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipdVrrpInstance, vipd_vrrp_instance_free)
+
+void vipd_vrrp_instance_set_changed_func (VipdVrrpInstance *inst, VipdInstanceChangedFunc func,
+                                          gpointer user_data);
+/* The socket adverts go out on (borrowed; NULL when it could not be opened, with the reason). */
+void vipd_vrrp_instance_set_socket (VipdVrrpInstance *inst, VipdVrrpSocket *sock,
+                                    const char *error_message);
+
+/* Removes leftovers of a killed run, reads the link state and starts the state machine. */
+void vipd_vrrp_instance_start (VipdVrrpInstance *inst);
+/* A packet for this instance's VRID arrived on its socket. */
+void vipd_vrrp_instance_receive (VipdVrrpInstance *inst, const guint8 *payload, gsize len,
+                                 const VipdPacketMeta *meta);
+/* The link monitor saw a change of any interface / any address. */
+void vipd_vrrp_instance_link_changed (VipdVrrpInstance *inst, const VipdLinkInfo *link);
+void vipd_vrrp_instance_address_changed (VipdVrrpInstance *inst, const VipdAddrEvent *ev);
+/* Planned stop, step 1: a master sends priority 0 and keeps its VIPs until the new master
+ * speaks. Returns TRUE when it is still holding VIPs (the caller waits, then calls stop). */
+gboolean vipd_vrrp_instance_begin_handover (VipdVrrpInstance *inst);
+/* Step 2 (or an immediate stop): releases everything, state stop. */
+void vipd_vrrp_instance_stop (VipdVrrpInstance *inst);
+/* Applies a changed configuration of the same name, interface, VRID and family in place:
+ * state, counters and held VIPs survive; a changed VIP list is applied without a flap. */
+void vipd_vrrp_instance_reconfigure (VipdVrrpInstance *inst, const VipdInstance *conf,
+                                     const VipdGlobalDefs *global);
+/* Whether a new configuration of the instance can be applied in place. */
+gboolean vipd_vrrp_instance_compatible (const VipdVrrpInstance *inst, const VipdInstance *conf);
+
+const char *vipd_vrrp_instance_get_name (const VipdVrrpInstance *inst);
+const VipdInstance *vipd_vrrp_instance_get_config (const VipdVrrpInstance *inst);
+VipdState vipd_vrrp_instance_get_state (const VipdVrrpInstance *inst);
+const VipdFsm *vipd_vrrp_instance_get_fsm (const VipdVrrpInstance *inst);
+gboolean vipd_vrrp_instance_holds_vips (const VipdVrrpInstance *inst);
+const VipdInstanceCounters *vipd_vrrp_instance_get_counters (const VipdVrrpInstance *inst);
+/* The longest a planned hand-over may take: a backup's Skew_Time plus one interval. */
+guint64 vipd_vrrp_instance_handover_us (const VipdVrrpInstance *inst);
+
+G_END_DECLS
