@@ -11,6 +11,7 @@
 #include "config/config.h"
 #include "config-files.h"
 #include "fsm/fsm.h"
+#include "bus-service.h"
 #include "log.h"
 #include "vrrp-daemon.h"
 
@@ -24,6 +25,8 @@ typedef struct
   gboolean log_detail;
   int log_facility;
   gboolean dont_fork;
+  char *state_dir;
+  gboolean no_dbus;
 } VipdOptions;
 
 static void
@@ -152,6 +155,8 @@ run_daemon (const VipdOptions *opts)
   g_autoptr (GError) error = NULL;
   g_autoptr (GMainLoop) loop = NULL;
   g_autoptr (VipdDaemon) daemon = NULL;
+  g_autoptr (VipdBusService) bus = NULL;
+  const char *state_dir = opts->state_dir;
   VipdRun run = { 0 };
   guint sources[3];
 
@@ -179,7 +184,12 @@ run_daemon (const VipdOptions *opts)
     vipd_log_instance (G_LOG_LEVEL_INFO, NULL, "cannot lock memory (%s); continuing",
                        g_strerror (errno));
 
-  daemon = vipd_daemon_new (g_steal_pointer (&config), opts->config_file, &error);
+  /* systemd's StateDirectory= says where; otherwise the FHS place. */
+  if (state_dir == NULL)
+    state_dir = g_getenv ("STATE_DIRECTORY");
+  if (state_dir == NULL)
+    state_dir = VIPD_STATE_DIR;
+  daemon = vipd_daemon_new (g_steal_pointer (&config), opts->config_file, state_dir, &error);
   if (daemon == NULL)
     {
       vipd_log_instance (G_LOG_LEVEL_CRITICAL, NULL, "cannot start: %s", error->message);
@@ -192,6 +202,8 @@ run_daemon (const VipdOptions *opts)
   sources[1] = g_unix_signal_add (SIGINT, on_stop_signal, &run);
   sources[2] = g_unix_signal_add (SIGHUP, on_reload_signal, &run);
   vipd_daemon_start (daemon);
+  if (!opts->no_dbus)
+    bus = vipd_bus_service_new (daemon);
   g_main_loop_run (loop);
   for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
     g_source_remove (sources[i]);
@@ -204,6 +216,7 @@ main (int argc, char **argv)
 {
   VipdOptions opts = { .log_facility = -1 };
   g_autofree char *config_file = NULL;
+  g_autofree char *state_dir = NULL;
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
   const GOptionEntry entries[] = {
@@ -219,6 +232,11 @@ main (int argc, char **argv)
       "Log to syslog facility local0-local7", "0-7" },
     { "dont-fork", 'n', 0, G_OPTION_ARG_NONE, &opts.dont_fork,
       "Accepted for keepalived compatibility; vipd always stays in the foreground", NULL },
+    { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &opts.state_dir,
+      "Where admin priorities and maintenance mode are kept (default $STATE_DIRECTORY, "
+      "else " VIPD_STATE_DIR ")", "DIR" },
+    { "no-dbus", 0, 0, G_OPTION_ARG_NONE, &opts.no_dbus, "Do not connect to the system bus",
+      NULL },
     { "version", 'v', 0, G_OPTION_ARG_NONE, &opts.version, "Print the version and exit", NULL },
     { NULL },
   };
@@ -253,6 +271,7 @@ main (int argc, char **argv)
   if (opts.config_file == NULL)
     opts.config_file = g_strdup (VIPD_DEFAULT_CONFIG);
   config_file = opts.config_file;
+  state_dir = opts.state_dir;
 
   if (opts.check)
     return run_check (&opts);

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include <string.h>
 
+#include "admin-store.h"
 #include "config-files.h"
 #include "log.h"
 
@@ -33,6 +34,11 @@ struct _VipdDaemon
   guint64 handover_deadline;
   GSourceFunc done;
   gpointer done_data;
+  VipdAdminStore *store;
+  VipdEventLog *events;
+  gboolean maintenance;
+  VipdDaemonObserver observer;
+  gpointer observer_data;
 };
 
 static void
@@ -83,7 +89,8 @@ on_overrun (gpointer user_data)
 }
 
 VipdDaemon *
-vipd_daemon_new (VipdConfig *config, const char *config_path, GError **error)
+vipd_daemon_new (VipdConfig *config, const char *config_path, const char *state_dir,
+                 GError **error)
 {
   static const VipdLinkMonitorCallbacks callbacks = {
     .link_changed = on_link_changed,
@@ -96,6 +103,9 @@ vipd_daemon_new (VipdConfig *config, const char *config_path, GError **error)
   d->config_path = g_strdup (config_path);
   d->instances = g_ptr_array_new_with_free_func ((GDestroyNotify) vipd_vrrp_instance_free);
   d->sockets = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, socket_entry_free);
+  d->store = vipd_admin_store_new (state_dir);
+  d->maintenance = vipd_admin_store_get_maintenance (d->store);
+  d->events = vipd_event_log_new (VIPD_EVENT_LOG_SIZE);
   d->nl = vipd_vip_netlink_new (error);
   if (d->nl == NULL)
     return NULL;
@@ -118,6 +128,8 @@ vipd_daemon_free (VipdDaemon *d)
     g_ptr_array_unref (d->instances);
   vipd_link_monitor_free (d->mon);
   vipd_vip_netlink_free (d->nl);
+  vipd_admin_store_free (d->store);
+  vipd_event_log_free (d->events);
   if (d->config)
     vipd_config_free (d->config);
   g_free (d->config_path);
@@ -202,11 +214,41 @@ detach_socket (VipdDaemon *d, VipdVrrpInstance *inst)
       g_hash_table_iter_remove (&iter);
 }
 
+static void
+on_instance_changed (VipdVrrpInstance *inst, const VipdActions *a, gpointer user_data)
+{
+  VipdDaemon *d = user_data;
+
+  if (a->state_changed)
+    {
+      const VipdEventRecord *r = vipd_event_log_add (
+          d->events, (guint64) g_get_real_time (), vipd_vrrp_instance_get_name (inst),
+          vipd_state_name (a->old_state), vipd_state_name (a->new_state), a->reason);
+
+      if (d->observer.transition)
+        d->observer.transition (d, inst, r, d->observer_data);
+    }
+  if (d->observer.instance_changed)
+    d->observer.instance_changed (d, inst, d->observer_data);
+}
+
 static VipdVrrpInstance *
 add_instance (VipdDaemon *d, const VipdInstance *conf)
 {
   VipdVrrpInstance *inst = vipd_vrrp_instance_new (conf, &d->config->global, d->nl, d->mon);
+  guint8 admin = vipd_admin_store_get_priority (d->store, conf->name);
 
+  vipd_vrrp_instance_set_changed_func (inst, on_instance_changed, d);
+  /* Restored admin state applies before the first election. */
+  if (admin == 1)
+    vipd_vrrp_instance_admin (inst, VIPD_EV_ADMIN_DEMOTE, 0, "admin: Demote (restored)");
+  else if (admin == 254)
+    vipd_vrrp_instance_admin (inst, VIPD_EV_ADMIN_TAKEOVER, 0, "admin: TakeOver (restored)");
+  else if (admin != 0)
+    vipd_vrrp_instance_admin (inst, VIPD_EV_ADMIN_SET_PRIORITY, admin,
+                              "admin: SetPriority (restored)");
+  if (d->maintenance)
+    vipd_vrrp_instance_admin (inst, VIPD_EV_MAINTENANCE_ON, 0, "maintenance (restored)");
   g_ptr_array_add (d->instances, inst);
   attach_socket (d, inst);
   return inst;
@@ -223,8 +265,8 @@ vipd_daemon_start (VipdDaemon *d)
                      d->instances->len, d->instances->len == 1 ? "" : "s", d->config_path);
 }
 
-static VipdVrrpInstance *
-find_instance (VipdDaemon *d, const char *name)
+VipdVrrpInstance *
+vipd_daemon_find_instance (VipdDaemon *d, const char *name)
 {
   for (guint i = 0; i < d->instances->len; i++)
     {
@@ -274,12 +316,16 @@ vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
     *warnings = g_steal_pointer (&warns);
   if (errors[0] != NULL)
     {
+      g_autofree char *all = g_strjoinv ("\n", errors);
+
       for (guint i = 0; errors[i]; i++)
         vipd_log_instance (G_LOG_LEVEL_WARNING, NULL, "%s", errors[i]);
+      vipd_log_instance (G_LOG_LEVEL_WARNING, NULL,
+                         "reload refused: %s has %u error%s; the running configuration stays",
+                         d->config_path, g_strv_length (errors), errors[1] ? "s" : "");
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s has %u error%s (first: %s); the running configuration stays",
-                   d->config_path, g_strv_length (errors), errors[1] ? "s" : "", errors[0]);
-      vipd_log_instance (G_LOG_LEVEL_WARNING, NULL, "reload refused: %s", (*error)->message);
+                   "%s has %u error%s; the running configuration stays:\n%s", d->config_path,
+                   g_strv_length (errors), errors[1] ? "s" : "", all);
       return FALSE;
     }
 
@@ -325,7 +371,7 @@ vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
     {
       const VipdInstance *conf = g_ptr_array_index (d->config->instances, i);
 
-      if (find_instance (d, conf->name) == NULL)
+      if (vipd_daemon_find_instance (d, conf->name) == NULL)
         {
           vipd_vrrp_instance_start (add_instance (d, conf));
           added++;
@@ -334,6 +380,8 @@ vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
   vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL,
                      "reloaded %s: %u instance%s kept, %u started, %u stopped", d->config_path,
                      kept, kept == 1 ? "" : "s", added, removed);
+  if (d->observer.instances_changed)
+    d->observer.instances_changed (d, d->observer_data);
   return TRUE;
 }
 
@@ -399,6 +447,59 @@ vipd_daemon_stop_now (VipdDaemon *d)
 {
   for (guint i = 0; i < d->instances->len; i++)
     vipd_vrrp_instance_stop (g_ptr_array_index (d->instances, i));
+}
+
+void
+vipd_daemon_set_observer (VipdDaemon *d, const VipdDaemonObserver *observer, gpointer user_data)
+{
+  d->observer = *observer;
+  d->observer_data = user_data;
+}
+
+gboolean
+vipd_daemon_admin (VipdDaemon *d, VipdVrrpInstance *inst, VipdEventType type, guint8 priority,
+                   const char *reason, GError **error)
+{
+  const char *name = vipd_vrrp_instance_get_name (inst);
+
+  vipd_vrrp_instance_admin (inst, type, priority, reason);
+  vipd_log_instance (G_LOG_LEVEL_MESSAGE, name, "%s", reason);
+  return vipd_admin_store_set_priority (d->store, name,
+                                        vipd_vrrp_instance_get_fsm (inst)->admin_priority, error);
+}
+
+gboolean
+vipd_daemon_set_maintenance (VipdDaemon *d, gboolean enabled, const char *reason,
+                             GError **error)
+{
+  if (d->maintenance != enabled)
+    {
+      d->maintenance = enabled;
+      vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL, "%s", reason);
+      for (guint i = 0; i < d->instances->len; i++)
+        vipd_vrrp_instance_admin (g_ptr_array_index (d->instances, i),
+                                  enabled ? VIPD_EV_MAINTENANCE_ON : VIPD_EV_MAINTENANCE_OFF, 0,
+                                  reason);
+    }
+  return vipd_admin_store_set_maintenance (d->store, enabled, error);
+}
+
+gboolean
+vipd_daemon_get_maintenance (VipdDaemon *d)
+{
+  return d->maintenance;
+}
+
+VipdEventLog *
+vipd_daemon_get_event_log (VipdDaemon *d)
+{
+  return d->events;
+}
+
+const char *
+vipd_daemon_get_config_path (VipdDaemon *d)
+{
+  return d->config_path;
 }
 
 GPtrArray *

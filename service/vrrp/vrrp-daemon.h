@@ -5,15 +5,31 @@
 #include <glib.h>
 
 #include "config/config.h"
+#include "event-log.h"
 #include "vrrp-instance.h"
 
 G_BEGIN_DECLS
 
 typedef struct _VipdDaemon VipdDaemon;
 
-/* Takes ownership of config (already validated, no errors). NULL with a GError when netlink
- * cannot be opened at all. */
-VipdDaemon *vipd_daemon_new (VipdConfig *config, const char *config_path, GError **error);
+/* What the D-Bus export (or anyone else) hears from the daemon. */
+typedef struct
+{
+  /* After every state-machine step of inst: re-read whatever is shown. */
+  void (*instance_changed) (VipdDaemon *daemon, VipdVrrpInstance *inst, gpointer user_data);
+  /* A state transition, already in the event log. */
+  void (*transition) (VipdDaemon *daemon, VipdVrrpInstance *inst, const VipdEventRecord *event,
+                      gpointer user_data);
+  /* Instances were added or removed (reload); the old instance pointers may be gone. */
+  void (*instances_changed) (VipdDaemon *daemon, gpointer user_data);
+} VipdDaemonObserver;
+
+/* Takes ownership of config (already validated, no errors). state_dir keeps admin priorities
+ * and maintenance mode across restarts. NULL with a GError when netlink cannot be opened. */
+VipdDaemon *vipd_daemon_new (VipdConfig *config, const char *config_path, const char *state_dir,
+                             GError **error);
+void vipd_daemon_set_observer (VipdDaemon *daemon, const VipdDaemonObserver *observer,
+                               gpointer user_data);
 void vipd_daemon_free (VipdDaemon *daemon);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipdDaemon, vipd_daemon_free)
 
@@ -27,6 +43,18 @@ gboolean vipd_daemon_reload (VipdDaemon *daemon, char ***warnings, GError **erro
 void vipd_daemon_stop (VipdDaemon *daemon, GSourceFunc done, gpointer user_data);
 /* Immediate stop: VIPs removed, priority-0 adverts sent, no waiting. */
 void vipd_daemon_stop_now (VipdDaemon *daemon);
+
+/* An admin command on inst (see vipd_vrrp_instance_admin), remembered in the state directory.
+ * FALSE with error when it could not be persisted (it took effect all the same). */
+gboolean vipd_daemon_admin (VipdDaemon *daemon, VipdVrrpInstance *inst, VipdEventType type,
+                            guint8 priority, const char *reason, GError **error);
+/* Maintenance for the whole node, remembered in the state directory. */
+gboolean vipd_daemon_set_maintenance (VipdDaemon *daemon, gboolean enabled, const char *reason,
+                                      GError **error);
+gboolean vipd_daemon_get_maintenance (VipdDaemon *daemon);
+VipdEventLog *vipd_daemon_get_event_log (VipdDaemon *daemon);
+const char *vipd_daemon_get_config_path (VipdDaemon *daemon);
+VipdVrrpInstance *vipd_daemon_find_instance (VipdDaemon *daemon, const char *name);
 
 GPtrArray *vipd_daemon_get_instances (VipdDaemon *daemon); /* VipdVrrpInstance*, borrowed */
 const VipdConfig *vipd_daemon_get_config (VipdDaemon *daemon);

@@ -37,6 +37,8 @@ struct _VipdVrrpInstance
   guint64 drop_unlogged[VIPD_RX_N_REASONS];
   VipdInstanceChangedFunc changed;
   gpointer changed_data;
+  guint64 last_transition_us;
+  char *last_reason;
 };
 
 static void step (VipdVrrpInstance *inst, const VipdEvent *ev);
@@ -113,6 +115,7 @@ vipd_vrrp_instance_free (VipdVrrpInstance *inst)
   vipd_vip_holder_free (inst->vips);
   g_array_unref (inst->vip_addrs);
   g_free (inst->socket_error);
+  g_free (inst->last_reason);
   g_free (inst->name);
   g_free (inst);
 }
@@ -255,6 +258,9 @@ apply (VipdVrrpInstance *inst, const VipdActions *a)
     vipd_vip_holder_announce (inst->vips);
   if (a->state_changed)
     {
+      inst->last_transition_us = (guint64) g_get_real_time ();
+      g_free (inst->last_reason);
+      inst->last_reason = g_strdup (a->reason);
       if (a->new_state == VIPD_STATE_MASTER)
         inst->counters.became_master++;
       vipd_log_instance (G_LOG_LEVEL_MESSAGE, inst->name, "%s -> %s: %s (priority %u)",
@@ -262,17 +268,19 @@ apply (VipdVrrpInstance *inst, const VipdActions *a)
                          a->reason[0] ? a->reason : "no reason given",
                          vipd_fsm_priority (&inst->fsm));
     }
-  if (a->state_changed || a->master_changed)
-    if (inst->changed)
-      inst->changed (inst, a, inst->changed_data);
+  if (inst->changed)
+    inst->changed (inst, a, inst->changed_data);
 }
 
 static void
 step (VipdVrrpInstance *inst, const VipdEvent *ev)
 {
   VipdActions actions;
+  guint8 before = vipd_fsm_priority (&inst->fsm);
 
-  if (vipd_fsm_step (&inst->fsm, ev, (guint64) g_get_monotonic_time (), &actions))
+  /* Observers hear of priority changes too, which come with no action. */
+  if (vipd_fsm_step (&inst->fsm, ev, (guint64) g_get_monotonic_time (), &actions)
+      || vipd_fsm_priority (&inst->fsm) != before)
     apply (inst, &actions);
   rearm (inst);
 }
@@ -536,7 +544,63 @@ vipd_vrrp_instance_reconfigure (VipdVrrpInstance *inst, const VipdInstance *conf
     }
 }
 
+/* --- admin commands --- */
+
+void
+vipd_vrrp_instance_admin (VipdVrrpInstance *inst, VipdEventType type, guint8 priority,
+                          const char *reason)
+{
+  VipdEvent ev = { .type = type, .priority = priority, .reason = reason };
+
+  if (inst->started)
+    {
+      step (inst, &ev);
+      return;
+    }
+  /* Not running yet: the state machine records the command in its init state. */
+  {
+    VipdActions ignored;
+
+    vipd_fsm_step (&inst->fsm, &ev, (guint64) g_get_monotonic_time (), &ignored);
+  }
+}
+
+gboolean
+vipd_vrrp_instance_send_garp (VipdVrrpInstance *inst)
+{
+  if (!vipd_vip_holder_is_held (inst->vips))
+    return FALSE;
+  vipd_vip_holder_announce (inst->vips);
+  return TRUE;
+}
+
 /* --- accessors --- */
+
+guint64
+vipd_vrrp_instance_get_last_transition (const VipdVrrpInstance *inst, const char **reason)
+{
+  if (reason)
+    *reason = inst->last_reason ? inst->last_reason : "";
+  return inst->last_transition_us;
+}
+
+VipdAddr
+vipd_vrrp_instance_get_owner (const VipdVrrpInstance *inst)
+{
+  VipdAddr none = { .family = AF_UNSPEC };
+
+  if (inst->fsm.state == VIPD_STATE_MASTER)
+    return inst->src;
+  if (inst->fsm.state == VIPD_STATE_BACKUP && !inst->fsm.handing_over)
+    return inst->fsm.master_addr;
+  return none;
+}
+
+char **
+vipd_vrrp_instance_dup_vips (const VipdVrrpInstance *inst)
+{
+  return vipd_vip_holder_dup_strings (inst->vips);
+}
 
 const char *
 vipd_vrrp_instance_get_name (const VipdVrrpInstance *inst)

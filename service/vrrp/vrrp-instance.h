@@ -25,7 +25,8 @@ typedef struct
   guint64 rx_dropped[VIPD_RX_N_REASONS]; /* per VipdRxResult */
 } VipdInstanceCounters;
 
-/* Called after every state change, with the actions that caused it. */
+/* Called after every step of the state machine (anything may have changed: state, priority,
+ * master), with the actions it returned. */
 typedef void (*VipdInstanceChangedFunc) (VipdVrrpInstance *inst, const VipdActions *actions,
                                          gpointer user_data);
 
@@ -63,12 +64,28 @@ void vipd_vrrp_instance_reconfigure (VipdVrrpInstance *inst, const VipdInstance 
 /* Whether a new configuration of the instance can be applied in place. */
 gboolean vipd_vrrp_instance_compatible (const VipdVrrpInstance *inst, const VipdInstance *conf);
 
+/* An admin command: type is one of VIPD_EV_ADMIN_* or VIPD_EV_MAINTENANCE_ON/OFF, priority is
+ * for VIPD_EV_ADMIN_SET_PRIORITY, reason names the caller ("admin: TakeOver by uid 1000").
+ * Before start it only records the command, so restored admin state applies from the first
+ * election on. */
+void vipd_vrrp_instance_admin (VipdVrrpInstance *inst, VipdEventType type, guint8 priority,
+                               const char *reason);
+/* Sends a burst of GARP/NA for the VIPs; FALSE when they are not held here. */
+gboolean vipd_vrrp_instance_send_garp (VipdVrrpInstance *inst);
+
 const char *vipd_vrrp_instance_get_name (const VipdVrrpInstance *inst);
 const VipdInstance *vipd_vrrp_instance_get_config (const VipdVrrpInstance *inst);
 VipdState vipd_vrrp_instance_get_state (const VipdVrrpInstance *inst);
 const VipdFsm *vipd_vrrp_instance_get_fsm (const VipdVrrpInstance *inst);
 gboolean vipd_vrrp_instance_holds_vips (const VipdVrrpInstance *inst);
 const VipdInstanceCounters *vipd_vrrp_instance_get_counters (const VipdVrrpInstance *inst);
+/* Wall-clock time (µs) and reason of the last state change; 0 and "" before the first. */
+guint64 vipd_vrrp_instance_get_last_transition (const VipdVrrpInstance *inst, const char **reason);
+/* Who owns the VIPs: our source address when master, the master's when backup, unset when
+ * unknown (including while a demoted master is still handing over). */
+VipdAddr vipd_vrrp_instance_get_owner (const VipdVrrpInstance *inst);
+/* The VIPs as "address/prefix" strings (free with g_strfreev). */
+char **vipd_vrrp_instance_dup_vips (const VipdVrrpInstance *inst);
 /* The longest a planned hand-over may take: a backup's Skew_Time plus one interval. */
 guint64 vipd_vrrp_instance_handover_us (const VipdVrrpInstance *inst);
 

@@ -477,7 +477,7 @@ vipd_fsm_step (VipdFsm *fsm, const VipdEvent *ev, guint64 now, VipdActions *out)
       if (in_election (fsm) || fsm->state == VIPD_STATE_FAULT)
         {
           hand_over (fsm, VIPD_STATE_MAINTENANCE, now, out);
-          say (out, "maintenance on");
+          say (out, "%s", ev->reason != NULL ? ev->reason : "maintenance on");
         }
       break;
     case VIPD_EV_MAINTENANCE_OFF:
@@ -485,7 +485,7 @@ vipd_fsm_step (VipdFsm *fsm, const VipdEvent *ev, guint64 now, VipdActions *out)
       if (fsm->state == VIPD_STATE_MAINTENANCE)
         {
           enter_service (fsm, now, out);
-          say (out, "maintenance off");
+          say (out, "%s", ev->reason != NULL ? ev->reason : "maintenance off");
         }
       break;
     default:

@@ -1,0 +1,33 @@
+/* bus-instance.h — one VRRP instance on the bus: /org/vipd/Vrrp1/instance/NAME with
+ * org.vipd.Vrrp1.Instance, its properties kept in step with the runtime and its admin methods
+ * behind polkit. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vipd-dbus-generated.h"
+#include "vrrp-daemon.h"
+
+G_BEGIN_DECLS
+
+typedef struct _VipdBusInstance VipdBusInstance;
+
+/* An object path element for a configured name: letters, digits and "_" kept, any other byte
+ * written as _xx (two lowercase hex digits). */
+char *vipd_bus_escape_name (const char *name);
+/* The object path of an instance called name. */
+char *vipd_bus_instance_path (const char *name);
+/* Creates and exports the object for inst on server. */
+VipdBusInstance *vipd_bus_instance_new (VipdDaemon *daemon, VipdVrrpInstance *inst,
+                                        GDBusObjectManagerServer *server);
+/* Unexports and frees; NULL is allowed. */
+void vipd_bus_instance_free (VipdBusInstance *bi);
+VipdVrrpInstance *vipd_bus_instance_get_instance (VipdBusInstance *bi);
+/* Re-reads every property but Counters; the generated skeleton emits PropertiesChanged only
+ * for values that differ. */
+void vipd_bus_instance_sync (VipdBusInstance *bi);
+/* Re-reads Counters (called at most once a second). */
+void vipd_bus_instance_sync_counters (VipdBusInstance *bi);
+void vipd_bus_instance_emit_state_changed (VipdBusInstance *bi, const VipdEventRecord *event);
+
+G_END_DECLS
