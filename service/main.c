@@ -6,6 +6,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sched.h>
 #include <sys/mman.h>
 
 #include "config/config.h"
@@ -183,6 +184,20 @@ run_daemon (const VipdOptions *opts)
   if (mlockall (MCL_CURRENT | MCL_FUTURE) != 0)
     vipd_log_instance (G_LOG_LEVEL_INFO, NULL, "cannot lock memory (%s); continuing",
                        g_strerror (errno));
+  /* keepalived's vrrp_rt_priority: a busy machine must not starve the adverts either. */
+  if (config->global.rt_priority > 0)
+    {
+      struct sched_param param = { .sched_priority = (int) config->global.rt_priority };
+
+      if (sched_setscheduler (0, SCHED_RR | SCHED_RESET_ON_FORK, &param) != 0)
+        vipd_log_instance (G_LOG_LEVEL_WARNING, NULL,
+                           "vrrp_rt_priority %u: cannot switch to SCHED_RR (%s); continuing with "
+                           "normal scheduling",
+                           config->global.rt_priority, g_strerror (errno));
+      else
+        vipd_log_instance (G_LOG_LEVEL_INFO, NULL, "running with SCHED_RR priority %u",
+                           config->global.rt_priority);
+    }
 
   /* systemd's StateDirectory= says where; otherwise the FHS place. */
   if (state_dir == NULL)

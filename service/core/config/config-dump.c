@@ -120,6 +120,8 @@ dump_global (GString *s, const VipdGlobalDefs *g)
   line (s, 1, "vrrp_garp_master_repeat %u", g->garp_master_repeat);
   line_seconds (s, 1, "vrrp_garp_master_refresh", g->garp_master_refresh_ms);
   line (s, 1, "vrrp_garp_master_refresh_repeat %u", g->garp_master_refresh_repeat);
+  if (g->rt_priority)
+    line (s, 1, "vrrp_rt_priority %u", g->rt_priority);
   if (g->script_user)
     line (s, 1, "script_user %s%s%s", g->script_user, g->script_group ? " " : "",
           str_or (g->script_group, ""));

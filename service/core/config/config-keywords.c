@@ -188,6 +188,15 @@ g_garp_master_refresh_repeat (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
     vipd_kw_uint (ctx, st, 0, 10000, &G (t)->garp_master_refresh_repeat);
 }
 
+static void
+g_rt_priority (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
+{
+  gint64 value;
+
+  if (vipd_kw_nargs (ctx, st, 1, 1) && vipd_kw_int (ctx, st, 0, 1, 99, &value))
+    G (t)->rt_priority = (guint) value;
+}
+
 static const VipdKeyword global_keywords[] = {
   { "router_id", g_router_id },
   { "notification_email", g_notification_email },
@@ -210,6 +219,7 @@ static const VipdKeyword global_keywords[] = {
   { "vrrp_garp_master_repeat", g_garp_master_repeat },
   { "vrrp_garp_master_refresh", g_garp_master_refresh },
   { "vrrp_garp_master_refresh_repeat", g_garp_master_refresh_repeat },
+  { "vrrp_rt_priority", g_rt_priority },
   /* Real keepalived keywords that vipd does not act on (yet). */
   { "lvs_id", vipd_kw_ignored },
   { "lvs_sync_daemon", vipd_kw_ignored },
@@ -225,7 +235,6 @@ static const VipdKeyword global_keywords[] = {
   { "vrrp_higher_prio_send_advert", vipd_kw_ignored },
   { "vrrp_priority", vipd_kw_ignored },
   { "vrrp_no_swap", vipd_kw_ignored },
-  { "vrrp_rt_priority", vipd_kw_ignored },
   { "vrrp_rlimit_rttime", vipd_kw_ignored },
   { "vrrp_startup_delay", vipd_kw_ignored },
   { "vrrp_min_garp", vipd_kw_ignored },

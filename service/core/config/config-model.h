@@ -96,6 +96,7 @@ typedef struct
   guint garp_master_repeat;   /* 5 */
   guint garp_master_refresh_ms;
   guint garp_master_refresh_repeat; /* 1 */
+  guint rt_priority;                /* vrrp_rt_priority: SCHED_RR 1-99; 0 = normal scheduling */
 } VipdGlobalDefs;
 
 #define VIPD_VRID_INVALID G_MININT64

@@ -521,11 +521,30 @@ test_seconds_parsing (void)
   g_assert_false (vipd_parse_seconds_ms ("1001", 1000000, &ms));
 }
 
+/* keepalived's vrrp_rt_priority: SCHED_RR priority 1-99. */
+static void
+test_rt_priority (void)
+{
+  g_autoptr (VipdDiagList) ok = vipd_diag_list_new ();
+  g_autoptr (VipdDiagList) bad = vipd_diag_list_new ();
+  g_autoptr (VipdConfig) c1 = parse_text ("global_defs {\n  vrrp_rt_priority 50\n}\n", ok);
+  g_autoptr (VipdConfig) c2 = parse_text ("global_defs {\n  vrrp_rt_priority 100\n}\n", bad);
+  g_autofree char *dump = vipd_config_dump (c1);
+
+  assert_count (ok, VIPD_DIAG_ERROR, 0);
+  assert_count (ok, VIPD_DIAG_WARNING, 0);
+  g_assert_cmpuint (c1->global.rt_priority, ==, 50);
+  g_assert_nonnull (strstr (dump, "vrrp_rt_priority 50"));
+  assert_error (bad, 2, 20, "from 1 to 99");
+  g_assert_cmpuint (c2->global.rt_priority, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/config/syntax/global-keywords", test_global_keywords);
+  g_test_add_func ("/config/syntax/rt-priority", test_rt_priority);
   g_test_add_func ("/config/syntax/script-track-file-keywords", test_script_and_track_file_keywords);
   g_test_add_func ("/config/syntax/instance-keywords", test_instance_keywords);
   g_test_add_func ("/config/syntax/sync-group-keywords", test_sync_group_keywords);
