@@ -34,7 +34,24 @@ vipd_kw_dispatch (VipdParseCtx *ctx, const VipdKeyword *table, const char *block
           }
       if (kw != NULL)
         {
-          kw->handler (ctx, st, target);
+          gpointer field = G_STRUCT_MEMBER_P (target, kw->offset);
+
+          switch (kw->kind)
+            {
+            case VIPD_KW_HANDLER:
+              kw->handler (ctx, st, target);
+              break;
+            case VIPD_KW_COMMAND:
+              vipd_kw_command (ctx, st, field);
+              break;
+            case VIPD_KW_FLAG:
+              if (vipd_kw_nargs (ctx, st, 0, 0))
+                *(gboolean *) field = TRUE;
+              break;
+            case VIPD_KW_TRACK_REFS:
+              vipd_kw_track_refs (ctx, st, *(GPtrArray **) field, TRUE);
+              break;
+            }
           continue;
         }
       {

@@ -283,23 +283,8 @@ i_preempt_delay (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
     vipd_kw_seconds_ms (ctx, st, 0, 1000 * 1000, &I (t)->preempt_delay_ms);
 }
 
-static void
-i_track_script (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
-{
-  vipd_kw_track_refs (ctx, st, I (t)->track_scripts, TRUE);
-}
 
-static void
-i_track_interface (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
-{
-  vipd_kw_track_refs (ctx, st, I (t)->track_interfaces, TRUE);
-}
 
-static void
-i_track_file (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
-{
-  vipd_kw_track_refs (ctx, st, I (t)->track_files, TRUE);
-}
 
 static void
 i_unicast_src_ip (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
@@ -372,42 +357,11 @@ i_garp_master_refresh_repeat (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
     I (t)->garp_set[3] = TRUE;
 }
 
-static void
-i_notify (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
-{
-  vipd_kw_command (ctx, st, &I (t)->notify.notify);
-}
 
-static void
-i_notify_master (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
-{
-  vipd_kw_command (ctx, st, &I (t)->notify.master);
-}
 
-static void
-i_notify_backup (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
-{
-  vipd_kw_command (ctx, st, &I (t)->notify.backup);
-}
 
-static void
-i_notify_fault (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
-{
-  vipd_kw_command (ctx, st, &I (t)->notify.fault);
-}
 
-static void
-i_notify_stop (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
-{
-  vipd_kw_command (ctx, st, &I (t)->notify.stop);
-}
 
-static void
-i_smtp_alert (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
-{
-  if (vipd_kw_nargs (ctx, st, 0, 0))
-    I (t)->smtp_alert = TRUE;
-}
 
 static void
 i_accept (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
@@ -453,9 +407,9 @@ static const VipdKeyword instance_keywords[] = {
   { "nopreempt", i_nopreempt },
   { "preempt", i_preempt },
   { "preempt_delay", i_preempt_delay },
-  { "track_script", i_track_script },
-  { "track_interface", i_track_interface },
-  { "track_file", i_track_file },
+  VIPD_KW_FIELD ("track_script", VIPD_KW_TRACK_REFS, VipdInstance, track_scripts),
+  VIPD_KW_FIELD ("track_interface", VIPD_KW_TRACK_REFS, VipdInstance, track_interfaces),
+  VIPD_KW_FIELD ("track_file", VIPD_KW_TRACK_REFS, VipdInstance, track_files),
   { "unicast_src_ip", i_unicast_src_ip },
   { "unicast_peer", i_unicast_peer },
   { "mcast_src_ip", i_mcast_src_ip },
@@ -463,12 +417,12 @@ static const VipdKeyword instance_keywords[] = {
   { "garp_master_repeat", i_garp_master_repeat },
   { "garp_master_refresh", i_garp_master_refresh },
   { "garp_master_refresh_repeat", i_garp_master_refresh_repeat },
-  { "notify", i_notify },
-  { "notify_master", i_notify_master },
-  { "notify_backup", i_notify_backup },
-  { "notify_fault", i_notify_fault },
-  { "notify_stop", i_notify_stop },
-  { "smtp_alert", i_smtp_alert },
+  VIPD_KW_FIELD ("notify", VIPD_KW_COMMAND, VipdInstance, notify.notify),
+  VIPD_KW_FIELD ("notify_master", VIPD_KW_COMMAND, VipdInstance, notify.master),
+  VIPD_KW_FIELD ("notify_backup", VIPD_KW_COMMAND, VipdInstance, notify.backup),
+  VIPD_KW_FIELD ("notify_fault", VIPD_KW_COMMAND, VipdInstance, notify.fault),
+  VIPD_KW_FIELD ("notify_stop", VIPD_KW_COMMAND, VipdInstance, notify.stop),
+  VIPD_KW_FIELD ("smtp_alert", VIPD_KW_FLAG, VipdInstance, smtp_alert),
   { "accept", i_accept },
   { "no_accept", i_no_accept },
   { "use_vmac", i_use_vmac },

@@ -482,72 +482,26 @@ sg_group (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
     }
 }
 
-static void
-sg_notify (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
-{
-  vipd_kw_command (ctx, st, &SG (t)->notify.notify);
-}
 
-static void
-sg_notify_master (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
-{
-  vipd_kw_command (ctx, st, &SG (t)->notify.master);
-}
 
-static void
-sg_notify_backup (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
-{
-  vipd_kw_command (ctx, st, &SG (t)->notify.backup);
-}
 
-static void
-sg_notify_fault (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
-{
-  vipd_kw_command (ctx, st, &SG (t)->notify.fault);
-}
 
-static void
-sg_notify_stop (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
-{
-  vipd_kw_command (ctx, st, &SG (t)->notify.stop);
-}
 
-static void
-sg_smtp_alert (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
-{
-  if (vipd_kw_nargs (ctx, st, 0, 0))
-    SG (t)->smtp_alert = TRUE;
-}
 
-static void
-sg_track_script (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
-{
-  vipd_kw_track_refs (ctx, st, SG (t)->track_scripts, TRUE);
-}
 
-static void
-sg_track_interface (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
-{
-  vipd_kw_track_refs (ctx, st, SG (t)->track_interfaces, TRUE);
-}
 
-static void
-sg_track_file (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
-{
-  vipd_kw_track_refs (ctx, st, SG (t)->track_files, TRUE);
-}
 
 static const VipdKeyword sync_group_keywords[] = {
   { "group", sg_group },
-  { "notify", sg_notify },
-  { "notify_master", sg_notify_master },
-  { "notify_backup", sg_notify_backup },
-  { "notify_fault", sg_notify_fault },
-  { "notify_stop", sg_notify_stop },
-  { "smtp_alert", sg_smtp_alert },
-  { "track_script", sg_track_script },
-  { "track_interface", sg_track_interface },
-  { "track_file", sg_track_file },
+  VIPD_KW_FIELD ("notify", VIPD_KW_COMMAND, VipdSyncGroup, notify.notify),
+  VIPD_KW_FIELD ("notify_master", VIPD_KW_COMMAND, VipdSyncGroup, notify.master),
+  VIPD_KW_FIELD ("notify_backup", VIPD_KW_COMMAND, VipdSyncGroup, notify.backup),
+  VIPD_KW_FIELD ("notify_fault", VIPD_KW_COMMAND, VipdSyncGroup, notify.fault),
+  VIPD_KW_FIELD ("notify_stop", VIPD_KW_COMMAND, VipdSyncGroup, notify.stop),
+  VIPD_KW_FIELD ("smtp_alert", VIPD_KW_FLAG, VipdSyncGroup, smtp_alert),
+  VIPD_KW_FIELD ("track_script", VIPD_KW_TRACK_REFS, VipdSyncGroup, track_scripts),
+  VIPD_KW_FIELD ("track_interface", VIPD_KW_TRACK_REFS, VipdSyncGroup, track_interfaces),
+  VIPD_KW_FIELD ("track_file", VIPD_KW_TRACK_REFS, VipdSyncGroup, track_files),
   { NULL, NULL },
 };
 

@@ -33,11 +33,25 @@ typedef struct
 
 typedef void (*VipdKwHandler) (VipdParseCtx *ctx, const VipdStmt *st, gpointer target);
 
+/* Keywords that only store their value in one field of the target use a field kind and the
+ * field's offset instead of a handler of their own. */
+typedef enum
+{
+  VIPD_KW_HANDLER,    /* handler does the work */
+  VIPD_KW_COMMAND,    /* VipdCommand: a script path or quoted command with arguments */
+  VIPD_KW_FLAG,       /* gboolean set to TRUE; no arguments */
+  VIPD_KW_TRACK_REFS, /* GPtrArray* of VipdTrackRef: "{ name [weight N] ... }" */
+} VipdKwKind;
+
 typedef struct
 {
   const char *name;
   VipdKwHandler handler;
+  VipdKwKind kind;
+  gsize offset;
 } VipdKeyword;
+
+#define VIPD_KW_FIELD(name, kind, type, member) { name, NULL, kind, G_STRUCT_OFFSET (type, member) }
 
 /* Runs each statement through table; unknown keywords warn (with a suggestion) and are skipped. */
 void vipd_kw_dispatch (VipdParseCtx *ctx, const VipdKeyword *table, const char *block_name,
