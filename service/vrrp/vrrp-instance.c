@@ -412,6 +412,7 @@ count_drop (VipdVrrpInstance *inst, VipdRxResult r, const VipdPacketMeta *meta)
 {
   guint64 now = (guint64) g_get_monotonic_time ();
   char src[VIPD_ADDR_STRLEN];
+  g_autofree char *more = NULL;
 
   inst->counters.rx_dropped[r]++;
   if (inst->drop_logged_at[r] != 0 && now < inst->drop_logged_at[r] + DROP_LOG_PERIOD_US)
@@ -419,11 +420,13 @@ count_drop (VipdVrrpInstance *inst, VipdRxResult r, const VipdPacketMeta *meta)
       inst->drop_unlogged[r]++;
       return;
     }
-  vipd_log_instance (G_LOG_LEVEL_WARNING, inst->name,
-                     "dropped a packet from %s: %s (TTL %u)%s%" G_GUINT64_FORMAT "%s",
+  more = inst->drop_unlogged[r]
+             ? g_strdup_printf ("; %" G_GUINT64_FORMAT " more since the last report",
+                                inst->drop_unlogged[r])
+             : NULL;
+  vipd_log_instance (G_LOG_LEVEL_WARNING, inst->name, "dropped a packet from %s: %s (TTL %u)%s",
                      vipd_addr_format (&meta->src, src, sizeof src), vipd_rx_result_describe (r),
-                     meta->ttl, inst->drop_unlogged[r] ? "; " : "",
-                     inst->drop_unlogged[r], inst->drop_unlogged[r] ? " more since the last report" : "");
+                     meta->ttl, more ? more : "");
   inst->drop_logged_at[r] = now;
   inst->drop_unlogged[r] = 0;
 }
