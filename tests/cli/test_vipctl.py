@@ -24,6 +24,7 @@ import testbed  # noqa: E402
 VIPD = os.environ.get("VIPD", "vipd")
 VIPCTL = os.environ.get("VIPCTL", "vipctl")
 SRCDIR = os.environ.get("G_TEST_SRCDIR", os.path.join(os.path.dirname(__file__), ".."))
+COMPLETION = os.path.abspath(os.path.join(SRCDIR, "..", "data", "completion", "vipctl"))
 POLICY = os.path.abspath(os.path.join(SRCDIR, "..", "data", "dbus", "org.vipd.Vrrp1.conf"))
 DBUS_DAEMON = shutil.which("dbus-daemon")
 SETPRIV = shutil.which("setpriv")
@@ -236,6 +237,26 @@ class VipctlTests(unittest.TestCase):
     def test_names_helper_and_env_bus(self):
         r = self.ctl("node1", "status", "--names", use_env=True)
         self.assertEqual((r.returncode, r.stdout), (0, "VI_1\n"), r.stderr)
+
+    def complete(self, line):
+        script = ('source "$1"; COMP_LINE="$2"; COMP_POINT=${#COMP_LINE}; _vipctl; '
+                  'printf "%s\\n" "${COMPREPLY[@]}"')
+        r = subprocess.run(["bash", "-c", script, "bash", COMPLETION, line],
+                           capture_output=True, text=True, timeout=20)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return sorted(w for w in r.stdout.splitlines() if w)
+
+    def test_bash_completion(self):
+        self.assertEqual(self.complete(VIPCTL + " t"), ["takeover"])
+        self.assertEqual(self.complete(VIPCTL + " --no-ask-password re"), ["reload", "reset"])
+        self.assertEqual(self.complete(VIPCTL + " --address %s takeover " % self.address["node1"]),
+                         ["VI_1"])
+        self.assertEqual(self.complete(VIPCTL + " --address=%s priority V" % self.address["node2"]),
+                         ["VI_1"])
+        self.assertEqual(self.complete(VIPCTL + " --address %s priority VI_1 " % self.address["node2"]),
+                         [])
+        self.assertEqual(self.complete(VIPCTL + " maintenance o"), ["off", "on"])
+        self.assertIn("--follow", self.complete(VIPCTL + " events --f"))
 
     # --- admin --------------------------------------------------------------------------------
 
