@@ -24,6 +24,7 @@ import testbed  # noqa: E402
 VIPD = os.environ.get("VIPD", "vipd")
 VIPCTL = os.environ.get("VIPCTL", "vipctl")
 SRCDIR = os.environ.get("G_TEST_SRCDIR", os.path.join(os.path.dirname(__file__), ".."))
+README = os.path.abspath(os.path.join(SRCDIR, "..", "README.md"))
 COMPLETION = os.path.abspath(os.path.join(SRCDIR, "..", "data", "completion", "vipctl"))
 POLICY = os.path.abspath(os.path.join(SRCDIR, "..", "data", "dbus", "org.vipd.Vrrp1.conf"))
 DBUS_DAEMON = shutil.which("dbus-daemon")
@@ -216,6 +217,13 @@ class VipctlTests(unittest.TestCase):
         r = self.ok("node2", "status")
         self.assertEqual(r.stdout.splitlines()[1].split(),
                          ["VI_1", "eth0", "51", "backup", "100/-/100", VIP + "/24", "192.0.2.11"])
+
+    def test_readme_status_example(self):
+        """The README's `vipctl status` output is what node2 (the backup) prints, byte for byte."""
+        text = read(README)
+        block = text[text.index("$ vipctl status\n") + len("$ vipctl status\n"):]
+        expected = block[:block.index("$ ")]
+        self.assertEqual(self.ok("node2", "status").stdout, expected)
 
     def test_status_json_has_every_property(self):
         st = self.status("node2")["VI_1"]
