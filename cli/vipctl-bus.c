@@ -35,8 +35,8 @@ vipctl_connect (VipctlOptions *o)
   if (o->address)
     o->bus = g_dbus_connection_new_for_address_sync (
         o->address,
-        G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-            G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+        G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+            | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
         NULL, NULL, &error);
   else
     o->bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
@@ -47,8 +47,8 @@ vipctl_connect (VipctlOptions *o)
 
   /* No auto-start: asking for status must not launch a daemon behind the admin's back. */
   o->objects = vipd_dbus_object_manager_client_new_sync (
-      o->bus, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START, VIPD_DBUS_NAME,
-      VIPD_DBUS_PATH, NULL, &error);
+      o->bus, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START, VIPD_DBUS_NAME, VIPD_DBUS_PATH,
+      NULL, &error);
   if (o->objects == NULL)
     return vipctl_fail (VIPCTL_EXIT_NOT_RUNNING, "cannot read vipd's objects on %s (%s)",
                         bus_label (o), error->message);
@@ -64,8 +64,8 @@ vipctl_connect (VipctlOptions *o)
 static gint
 compare_by_name (gconstpointer a, gconstpointer b)
 {
-  return g_strcmp0 (vipd_dbus_instance_get_name ((VipdDBusInstance *) a),
-                    vipd_dbus_instance_get_name ((VipdDBusInstance *) b));
+  return g_strcmp0 (vipd_dbus_instance_get_name ((VipdDBusInstance *)a),
+                    vipd_dbus_instance_get_name ((VipdDBusInstance *)b));
 }
 
 GList *
@@ -103,8 +103,8 @@ vipctl_find_instance (VipctlOptions *o, const char *name, int *code)
   g_list_free_full (instances, g_object_unref);
   if (found == NULL)
     *code = vipctl_fail (VIPCTL_EXIT_NO_INSTANCE,
-                         "no instance \"%s\" in vipd (instances: %s); see \"vipctl status\"",
-                         name, known->len ? known->str : "none");
+                         "no instance \"%s\" in vipd (instances: %s); see \"vipctl status\"", name,
+                         known->len ? known->str : "none");
   return found;
 }
 
@@ -124,10 +124,10 @@ vipctl_report_error (GError *error, const char *what, const char *action)
                isatty (STDIN_FILENO) ? "" : " (vipctl only asks for a password on a terminal)");
       return VIPCTL_EXIT_DENIED;
     }
-  if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
-      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) ||
-      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY) ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
+  if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN)
+      || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)
+      || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
     return vipctl_fail (VIPCTL_EXIT_NOT_RUNNING, "%s: vipd is not running on this bus (%s)", what,
                         error->message);
   if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT))
@@ -151,8 +151,8 @@ vipctl_admin_call (VipctlOptions *o, const char *path, const char *iface, const 
       flags |= G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION;
       timeout = G_MAXINT;
     }
-  ret = g_dbus_connection_call_sync (o->bus, VIPD_DBUS_NAME, path, iface, method, args, NULL,
-                                     flags, timeout, NULL, &error);
+  ret = g_dbus_connection_call_sync (o->bus, VIPD_DBUS_NAME, path, iface, method, args, NULL, flags,
+                                     timeout, NULL, &error);
   if (ret == NULL)
     return vipctl_report_error (error, method, action);
   if (reply)

@@ -1,4 +1,5 @@
-/* vipctl-events.c — `vipctl events`: the history from GetEvents, then (--follow) the Event signal. */
+/* vipctl-events.c — `vipctl events`: the history from GetEvents, then (--follow) the Event signal.
+ */
 #include "vipctl.h"
 
 #include <glib-unix.h>
@@ -31,7 +32,7 @@ print_event (EventsState *st, guint64 ts, const char *instance, const char *old_
 
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "timestamp");
-      json_builder_add_int_value (b, (gint64) ts);
+      json_builder_add_int_value (b, (gint64)ts);
       json_builder_set_member_name (b, "instance");
       json_builder_add_string_value (b, instance);
       json_builder_set_member_name (b, "old_state");
@@ -48,15 +49,15 @@ print_event (EventsState *st, guint64 ts, const char *instance, const char *old_
     }
   else
     {
-      g_autoptr (GDateTime) secs = g_date_time_new_from_unix_local ((gint64) (ts / G_USEC_PER_SEC));
-      g_autoptr (GDateTime) dt = secs ? g_date_time_add (secs, (GTimeSpan) (ts % G_USEC_PER_SEC)) : NULL;
+      g_autoptr (GDateTime) secs = g_date_time_new_from_unix_local ((gint64)(ts / G_USEC_PER_SEC));
+      g_autoptr (GDateTime) dt
+          = secs ? g_date_time_add (secs, (GTimeSpan)(ts % G_USEC_PER_SEC)) : NULL;
       g_autofree char *when = dt ? g_date_time_format (dt, "%Y-%m-%d %H:%M:%S.%f") : NULL;
 
       /* %f gives microseconds; milliseconds are what a person reads. */
       if (when && strlen (when) > 3)
         when[strlen (when) - 3] = '\0';
-      printf ("%s  %s  %s -> %s  %s\n", when ? when : "?", instance, old_state, new_state,
-              reason);
+      printf ("%s  %s  %s -> %s  %s\n", when ? when : "?", instance, old_state, new_state, reason);
     }
   fflush (stdout);
 }
@@ -77,8 +78,8 @@ on_event (GDBusConnection *bus, const char *sender, const char *path, const char
 static void
 on_owner_changed (GObject *objects, GParamSpec *pspec, gpointer user_data)
 {
-  g_autofree char *owner =
-      g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (objects));
+  g_autofree char *owner
+      = g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (objects));
 
   /* Keep following across a restart of vipd: the admin wants to see it come back. */
   fprintf (stderr, owner ? "vipctl: vipd is back on the bus\n"
@@ -107,18 +108,17 @@ vipctl_cmd_events (VipctlOptions *o, int argc, char **argv)
     {
       gint64 now = g_get_real_time ();
 
-      since = now > o->since * G_USEC_PER_SEC ? (guint64) (now - o->since * G_USEC_PER_SEC) : 0;
+      since = now > o->since * G_USEC_PER_SEC ? (guint64)(now - o->since * G_USEC_PER_SEC) : 0;
     }
   /* Subscribe before reading the history so nothing falls between the two. */
   if (o->follow)
     sub = g_dbus_connection_signal_subscribe (o->bus, VIPD_DBUS_NAME, VIPD_DBUS_IFACE_MANAGER,
                                               "Event", VIPD_DBUS_PATH, NULL,
                                               G_DBUS_SIGNAL_FLAGS_NONE, on_event, &st, NULL);
-  reply = g_dbus_connection_call_sync (o->bus, VIPD_DBUS_NAME, VIPD_DBUS_PATH,
-                                       VIPD_DBUS_IFACE_MANAGER, "GetEvents",
-                                       g_variant_new ("(tu)", since, 0u),
-                                       G_VARIANT_TYPE ("(a(tssss))"),
-                                       G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, NULL, &error);
+  reply = g_dbus_connection_call_sync (
+      o->bus, VIPD_DBUS_NAME, VIPD_DBUS_PATH, VIPD_DBUS_IFACE_MANAGER, "GetEvents",
+      g_variant_new ("(tu)", since, 0u), G_VARIANT_TYPE ("(a(tssss))"),
+      G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, NULL, &error);
   if (reply == NULL)
     {
       if (sub)
@@ -126,8 +126,7 @@ vipctl_cmd_events (VipctlOptions *o, int argc, char **argv)
       return vipctl_report_error (error, "GetEvents", NULL);
     }
   g_variant_get (reply, "(a(tssss))", &iter);
-  while (g_variant_iter_next (iter, "(t&s&s&s&s)", &ts, &instance, &old_state, &new_state,
-                              &reason))
+  while (g_variant_iter_next (iter, "(t&s&s&s&s)", &ts, &instance, &old_state, &new_state, &reason))
     print_event (&st, ts, instance, old_state, new_state, reason);
   if (!o->follow)
     return VIPCTL_EXIT_OK;

@@ -33,9 +33,9 @@ instance_row (VipdDBusInstance *inst)
   row[COL_IFACE] = g_strdup (vipd_dbus_instance_get_interface (inst));
   row[COL_VRID] = g_strdup_printf ("%u", vipd_dbus_instance_get_virtual_router_id (inst));
   row[COL_STATE] = g_strdup (vipd_dbus_instance_get_state (inst));
-  row[COL_PRIO] = g_strdup_printf ("%u/%s/%u", vipd_dbus_instance_get_base_priority (inst),
-                                   admin_s, vipd_dbus_instance_get_effective_priority (inst));
-  row[COL_VIPS] = vips && vips[0] ? g_strjoinv (",", (char **) vips) : g_strdup ("-");
+  row[COL_PRIO] = g_strdup_printf ("%u/%s/%u", vipd_dbus_instance_get_base_priority (inst), admin_s,
+                                   vipd_dbus_instance_get_effective_priority (inst));
+  row[COL_VIPS] = vips && vips[0] ? g_strjoinv (",", (char **)vips) : g_strdup ("-");
   row[COL_OWNER] = g_strdup (owner && *owner ? owner : "-");
   return row;
 }
@@ -43,17 +43,17 @@ instance_row (VipdDBusInstance *inst)
 static int
 print_table (GList *instances)
 {
-  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify)g_strfreev);
   int width[N_COLS];
 
   for (int c = 0; c < N_COLS; c++)
-    width[c] = (int) g_utf8_strlen (headers[c], -1);
+    width[c] = (int)g_utf8_strlen (headers[c], -1);
   for (GList *l = instances; l; l = l->next)
     {
       char **row = instance_row (l->data);
 
       for (int c = 0; c < N_COLS; c++)
-        width[c] = MAX (width[c], (int) g_utf8_strlen (row[c], -1));
+        width[c] = MAX (width[c], (int)g_utf8_strlen (row[c], -1));
       g_ptr_array_add (rows, row);
     }
   for (guint r = 0; r <= rows->len; r++)
@@ -64,7 +64,7 @@ print_table (GList *instances)
       for (int c = 0; c < N_COLS; c++)
         {
           /* The last column is not padded: no trailing blanks for scripts to trip over. */
-          int pad = c == N_COLS - 1 ? 0 : width[c] - (int) g_utf8_strlen (row[c], -1) + 2;
+          int pad = c == N_COLS - 1 ? 0 : width[c] - (int)g_utf8_strlen (row[c], -1) + 2;
 
           g_string_append (line, row[c]);
           for (int i = 0; i < pad; i++)

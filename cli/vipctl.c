@@ -75,8 +75,8 @@ cmd_priority (VipctlOptions *o, int argc, char **argv)
   if (!g_ascii_string_to_unsigned (argv[2], 10, 1, 254, &prio, NULL))
     return vipctl_fail (VIPCTL_EXIT_USAGE, "priority must be a number from 1 to 254, not \"%s\"",
                         argv[2]);
-  done = g_strdup_printf ("admin priority %u (until \"vipctl reset\")", (guint) prio);
-  return instance_call (o, argc, argv, "SetPriority", g_variant_new ("(y)", (guchar) prio),
+  done = g_strdup_printf ("admin priority %u (until \"vipctl reset\")", (guint)prio);
+  return instance_call (o, argc, argv, "SetPriority", g_variant_new ("(y)", (guchar)prio),
                         VIPD_ACTION_SET_PRIORITY, done);
 }
 
@@ -117,13 +117,14 @@ cmd_reload (VipctlOptions *o, int argc, char **argv)
   g_variant_get (reply, "(^a&s)", &warnings);
   for (guint i = 0; warnings[i]; i++)
     fprintf (stderr, "%s\n", warnings[i]);
-  printf ("configuration reloaded (%u warning%s)\n", g_strv_length ((char **) warnings),
-          g_strv_length ((char **) warnings) == 1 ? "" : "s");
+  printf ("configuration reloaded (%u warning%s)\n", g_strv_length ((char **)warnings),
+          g_strv_length ((char **)warnings) == 1 ? "" : "s");
   return VIPCTL_EXIT_OK;
 }
 
 static const VipctlCommand commands[] = {
-  { "status", vipctl_cmd_status, 0, "[--json]", "Show every instance, its state and the VIP owner" },
+  { "status", vipctl_cmd_status, 0, "[--json]",
+    "Show every instance, its state and the VIP owner" },
   { "demote", cmd_demote, 1, "INSTANCE", "Hand the VIPs over now and stay backup until reset" },
   { "takeover", cmd_takeover, 1, "INSTANCE", "Become master now (priority 254) until reset" },
   { "reset", cmd_reset, 1, "INSTANCE", "Clear an admin priority (after demote/takeover/priority)" },
@@ -142,17 +143,16 @@ commands_description (void)
   int width = 0;
 
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    width = MAX (width, (int) (strlen (commands[i].name) + 1 + strlen (commands[i].args)));
+    width = MAX (width, (int)(strlen (commands[i].name) + 1 + strlen (commands[i].args)));
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       g_autofree char *usage = g_strdup_printf ("%s %s", commands[i].name, commands[i].args);
 
       g_string_append_printf (s, "  %-*s  %s\n", width, usage, commands[i].help);
     }
-  g_string_append (s,
-                   "\nExit status: 0 ok, 1 failed or refused by vipd, 2 usage error, 3 not "
-                   "authorized,\n4 vipd not running or no bus, 5 no such instance.\n"
-                   "See vipctl(1).");
+  g_string_append (s, "\nExit status: 0 ok, 1 failed or refused by vipd, 2 usage error, 3 not "
+                      "authorized,\n4 vipd not running or no bus, 5 no such instance.\n"
+                      "See vipctl(1).");
   return g_string_free (s, FALSE);
 }
 
@@ -172,8 +172,7 @@ main (int argc, char **argv)
       "Never ask for a password (polkit) even on a terminal", NULL },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &o.json, "JSON output (status, events)", NULL },
     { "follow", 'F', 0, G_OPTION_ARG_NONE, &o.follow, "events: keep printing new events", NULL },
-    { "since", 0, 0, G_OPTION_ARG_INT64, &o.since, "events: only the last SECONDS",
-      "SECONDS_AGO" },
+    { "since", 0, 0, G_OPTION_ARG_INT64, &o.since, "events: only the last SECONDS", "SECONDS_AGO" },
     { "names", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &o.names,
       "status: instance names only (for completion)", NULL },
     { NULL },

@@ -18,12 +18,12 @@ enum
 
 typedef struct
 {
-  char *address;       /* --address: another bus than the system bus */
-  gboolean no_ask;     /* --no-ask-password */
-  gboolean json;       /* --json */
-  gboolean follow;     /* events --follow */
-  gint64 since;        /* events --since SECONDS_AGO; -1 when not given */
-  gboolean names;      /* status --names (for shell completion) */
+  char *address;   /* --address: another bus than the system bus */
+  gboolean no_ask; /* --no-ask-password */
+  gboolean json;   /* --json */
+  gboolean follow; /* events --follow */
+  gint64 since;    /* events --since SECONDS_AGO; -1 when not given */
+  gboolean names;  /* status --names (for shell completion) */
   GDBusConnection *bus;
   GDBusObjectManager *objects;
 } VipctlOptions;
