@@ -3,8 +3,8 @@
 # Usage: tools/deps.sh [build|test]
 set -eu
 
-build_pkgs="meson ninja-build pkg-config gcc libglib2.0-dev libglib2.0-dev-bin libnl-3-dev libnl-route-3-dev gettext polkitd iproute2 python3"
-test_pkgs="clang libclang-rt-14-dev iproute2 nftables keepalived python3"
+build_pkgs="meson ninja-build pkg-config gcc libglib2.0-dev libglib2.0-dev-bin libnl-3-dev libnl-route-3-dev gettext polkitd iproute2 python3 libjson-glib-dev"
+test_pkgs="clang libclang-rt-14-dev iproute2 nftables keepalived python3 dbus-daemon util-linux"
 
 case "${1:-build}" in
     build) want="$build_pkgs" ;;
