@@ -133,6 +133,14 @@ class Node:
             return r
         return json.loads(r.stdout)["data"] if r.stdout.strip() else []
 
+    def gcall(self, path, iface, method, *args, user=None, timeout=30):
+        """gdbus call (args in GVariant text, e.g. "byte 201"): unlike busctl, it prints the
+        D-Bus error name and message of a refusal. Returns the CompletedProcess."""
+        argv = ["gdbus", "call", "--system", "--dest", NAME, "--object-path", path,
+                "--method", iface + "." + method] + [str(a) for a in args]
+        return run_as(self.bed, self.node, argv, self.env(), user=user, check=False,
+                      timeout=timeout)
+
     def get(self, name, prop, iface=IFACE_I, user=None):
         path = inst_path(name) if iface == IFACE_I else ROOT
         r = self.busctl("--json=short", "get-property", NAME, path, iface, prop, user=user)
@@ -187,7 +195,7 @@ class Pinger:
 
     def __init__(self, bed, addr=VIP, node="client", interval=0.01):
         self.interval = interval
-        self.proc = bed.start(node, ["ping", "-n", "-D", "-i", str(interval), "-W", "1", addr],
+        self.proc = bed.start(node, ["stdbuf", "-oL", "ping", "-n", "-D", "-i", str(interval), "-W", "1", addr],
                               bed.log("ping-%d" % len(bed.procs)))
         self.bed = bed
 
