@@ -582,6 +582,55 @@ def case_persist_admin_priority(bed):
     n1.start_vipd()
     n1.wait_on_bus()
     check(n1.get("VI_1", "AdminPriority") == 0, "reset not persisted")
+    # Maintenance survives a restart too: no VIPs, no adverts, until it is switched off.
+    n1.call(ROOT, IFACE_M, "SetMaintenance", "b", "true")
+    bed.wait_for(lambda: not n1.has_vip(), 2, "maintenance to drop the VIP")
+    with open(path) as f:
+        text = f.read()
+    check(re.search(r"^maintenance=true$", text, re.M), "maintenance not stored:\n" + text)
+    n1.stop_vipd()
+    n1.start_vipd()
+    n1.wait_on_bus()
+    check(n1.get("VI_1", "Maintenance", iface=IFACE_M) is True, "maintenance not restored")
+    time.sleep(0.5)
+    check(n1.state() == "maintenance" and not n1.has_vip(), "state %s after restart in "
+          "maintenance" % n1.state())
+    n1.call(ROOT, IFACE_M, "SetMaintenance", "b", "false")
+    wait_master(bed, n1)
+
+
+def case_reload_objects(bed):
+    """Reload adds and removes instance objects (InterfacesAdded/Removed) and answers with the
+    warnings of the new configuration."""
+    vi2 = ("VI_2", "eth0", 52, "192.0.2.201/24")
+    n1 = Node(bed, "node1", conf_text("node1", 150))
+    n1.start_vipd()
+    wait_master(bed, n1)
+    mon = bed.start("node1", ["timeout", "30", BUSCTL, "--system", "monitor", NAME],
+                    bed.log("monitor"), env=n1.env())
+    time.sleep(0.5)
+    n1.write_conf(conf_text("node1", 150, instances=[("VI_1", "eth0", 51, VIP + "/24"), vi2]))
+    warnings = n1.call(ROOT, IFACE_M, "Reload")[0]
+    check(warnings == [], "warnings: %s" % warnings)
+    objs = n1.call(ROOT, "org.freedesktop.DBus.ObjectManager", "GetManagedObjects")[0]
+    check(sorted(objs) == [inst_path("VI_1"), inst_path("VI_2")], "objects: %s" % sorted(objs))
+    bed.wait_for(lambda: "InterfacesAdded" in mon.output() and "VI_2" in mon.output(), 5,
+                 "InterfacesAdded for VI_2")
+    bed.wait_for(lambda: n1.has_vip("192.0.2.201"), 5, "VI_2 master")
+    check(n1.has_vip(), "VI_1 lost its VIP on reload")
+    n1.write_conf(conf_text("node1", 150, instances=[vi2]))
+    n1.call(ROOT, IFACE_M, "Reload")
+    objs = n1.call(ROOT, "org.freedesktop.DBus.ObjectManager", "GetManagedObjects")[0]
+    check(sorted(objs) == [inst_path("VI_2")], "objects after removal: %s" % sorted(objs))
+    bed.wait_for(lambda: "InterfacesRemoved" in mon.output(), 5, "InterfacesRemoved")
+    bed.wait_for(lambda: not n1.has_vip(), 5, "VI_1's VIP to go")
+    # A broken file is refused and the running configuration stays.
+    n1.write_conf("vrrp_instance {\n")
+    r = n1.gcall(ROOT, IFACE_M, "Reload")
+    check(r.returncode != 0 and n1.conf in r.stderr, "broken reload: %r" % r.stderr)
+    objs = n1.call(ROOT, "org.freedesktop.DBus.ObjectManager", "GetManagedObjects")[0]
+    check(sorted(objs) == [inst_path("VI_2")], "objects after a refused reload")
+    bed.stop(mon)
 
 
 # === the bus is not a single point of failure =================================================
