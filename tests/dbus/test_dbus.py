@@ -387,6 +387,31 @@ def case_mock_hang_keeps_advertising(bed):
     check(n1.state() == "master", "demoted although polkit said no")
 
 
+def case_interactive_only_when_asked(bed):
+    """polkit is asked to interact only when the caller's message allows it, and a refusal that
+    needs authentication tells the caller how to ask."""
+    n1, _n2 = two_nodes(bed, polkit=True)
+    stub = bed.start("node1", [PYTHON, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                    "polkit-stub.py")], bed.log("polkit-stub"),
+                     env=n1.env())
+    bed.wait_log(stub, "ready", 10)
+    n1.start_vipd()
+    wait_master(bed, n1)
+    r = refused(n1, inst_path("VI_1"), IFACE_I, "SetPriority", "org.vipd.vrrp1.set-priority",
+                DAEMON)
+    check("interactive" in r.stderr, "the refusal does not say how to authenticate: %r"
+          % r.stderr)
+    check(stub.lines()[-1] == "check org.vipd.vrrp1.set-priority flags=0",
+          "polkit asked to interact without the caller's consent: %s" % stub.lines())
+    check(n1.get("VI_1", "AdminPriority") == 0, "refused SetPriority took effect")
+    r = n1.busctl("--allow-interactive-authorization=yes", "call", NAME, inst_path("VI_1"),
+                  IFACE_I, "SetPriority", "y", "77", user=DAEMON, check=False)
+    check(r.returncode == 0, "interactive SetPriority: %s" % r.stderr)
+    check(stub.lines()[-1] == "check org.vipd.vrrp1.set-priority flags=1",
+          "the caller's consent was not passed on: %s" % stub.lines())
+    check(n1.get("VI_1", "AdminPriority") == 77, "authorized SetPriority had no effect")
+
+
 # === the README's busctl examples =============================================================
 
 def readme_busctl_lines():
