@@ -744,7 +744,9 @@ def case_many_instances_responsive(bed):
     check(r.returncode == 0, r.stderr)
     worst = float(r.stdout.strip())
     print("worst property read with 250 instances: %.0f ms" % (worst * 1000))
-    check(worst < 1.0, "a property read took %.0f ms with 250 instances" % (worst * 1000))
+    # Loose: renewing 250 VIP lifetimes is 250 netlink round trips, a few hundred ms on a busy
+    # machine; the bug this guards against blocked for 7.6 s.
+    check(worst < 2.5, "a property read took %.0f ms with 250 instances" % (worst * 1000))
     check(not [ln for ln in v.lines() if "events were lost" in ln], "netlink overrun:\n" +
           v.output()[-2000:])
 
