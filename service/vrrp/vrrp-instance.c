@@ -400,7 +400,13 @@ vipd_vrrp_instance_address_changed (VipdVrrpInstance *inst, const VipdAddrEvent 
     return;
   if (!ev->added && vipd_vip_holder_address_removed (inst->vips, ev->ifindex, &ev->addr))
     return;
-  /* Our own VIPs come and go on this interface too; only a change of the source matters. */
+  /* Our own VIPs come and go on this interface too, and every lifetime renewal shows up as an
+   * add; only a change of the source matters. While there is a source, only its removal can:
+   * looking it up again (a dump of every address) for each VIP event and each instance on the
+   * interface blocked the main loop for seconds with a few hundred instances. */
+  if (!(inst->faults & FAULT_NO_SOURCE)
+      && (ev->added || !vipd_addr_equal (&ev->addr, &inst->src)))
+    return;
   if ((int) if_nametoindex (inst->conf->interface) == ev->ifindex)
     set_faults (inst, link_faults (inst));
 }
