@@ -8,7 +8,8 @@ priority 99 (backup), VIP 192.0.2.50, and a client. Each run then does:
   1. graceful stop: SIGTERM to node1 while the client pings the VIP every 10 ms.
      stop     = first priority-0 advert on the wire -> VIP present on node2
      ping gap = the longest time between two echo replies seen by the client
-  2. preempt   = node1 started again -> VIP present on node1 (includes process start-up)
+  2. preempt   = node1 started again (exec) -> VIP present on node1: includes process start-up;
+     for vipd also from its own log ("init -> backup" to "backup -> master", ms stamps)
   3. kill -9   = node1 SIGKILLed; last advert from node1 on the wire -> VIP present on node2
      linger    = the kill -> the VIP gone from node1 (capped; keepalived never removes it)
   4. the stale VIP (if any) is deleted by hand and node1 restarted, to start the next run
@@ -149,7 +150,26 @@ class Pair:
         t_vip = self.vip_on(self.addr1, t0, self.md1 + 10)
         self.bed.wait_for(lambda: not self.r2.holds(), 10, "VIP gone from node2")
         time.sleep(max(0.3, 3 * self.ai))
-        return (t_vip - t0) * 1000 if t_vip else None
+        return (t_vip - t0) * 1000 if t_vip else None, self.vipd_startup_to_master()
+
+    def vipd_startup_to_master(self):
+        """From vipd's own log (ms stamps): its "init -> backup" line to "backup -> master"."""
+        if self.kind != "vipd":
+            return None
+        marks = {}
+        for line in self.r1.proc.lines():
+            w = line.split()
+            if len(w) < 4 or w[0].count(":") != 2:
+                continue
+            h, m, sec = w[0].split(":")
+            ms = (int(h) * 3600 + int(m) * 60 + float(sec)) * 1000
+            if "init -> backup" in line:
+                marks.setdefault("up", ms)
+            elif "backup -> master" in line:
+                marks.setdefault("master", ms)
+        if "up" not in marks or "master" not in marks:
+            return None
+        return (marks["master"] - marks["up"]) % 86400000
 
     def kill(self):
         t_kill = time.time()
@@ -157,8 +177,9 @@ class Pair:
         t_vip = self.vip_on(self.addr2, t_kill, self.md2 + 5)
         last = self.sniff.last_before(lambda w: w[0] == "vrrp" and w[1] == N1,
                                       t_vip if t_vip else t_kill + 1)
-        gone = self.addr1.wait(lambda w: w[0] == "absent", self.cap, t_kill)
-        linger = (gone[0] - t_kill) * 1000 if gone else None
+        gone = self.addr1.wait(lambda w: w[0] == "absent",
+                               max(0.0, self.cap - (time.time() - t_kill)), t_kill)
+        linger = (gone[0] - t_kill) * 1000 if gone and gone[0] - t_kill <= self.cap else None
         if self.r1.holds():
             self.bed.run("node1", ["ip", "addr", "del", K.VIP4 + "/24", "dev", "eth0"])
         kill_ms = (t_vip - last[0]) * 1000 if (t_vip and last) else None
@@ -194,7 +215,8 @@ def main():
             ai = int(ai)
         res = {}
         for kind in daemons:
-            r = {"stop": [], "gap": [], "preempt": [], "kill": [], "kill_from_kill": [],
+            r = {"stop": [], "gap": [], "preempt": [], "preempt_log": [], "kill": [],
+                 "kill_from_kill": [],
                  "linger": []}
             with Bed(nodes=2) as bed:
                 pair = Pair(bed, kind, version, ai, args.linger_cap)
@@ -202,16 +224,17 @@ def main():
                     pair.start_all()
                     for i in range(args.runs):
                         s, g = pair.graceful()
-                        p = pair.preempt()
+                        p, pl = pair.preempt()
                         k, kk, lg = pair.kill()
                         pair.r1.start()
                         pair.steady()
-                        for key, val in (("stop", s), ("gap", g), ("preempt", p), ("kill", k),
+                        for key, val in (("stop", s), ("gap", g), ("preempt", p),
+                                         ("preempt_log", pl), ("kill", k),
                                          ("kill_from_kill", kk), ("linger", lg)):
                             r[key].append(val)
-                        sys.stderr.write("  %s v%d %gs run %d: stop %s gap %s preempt %s "
+                        sys.stderr.write("  %s v%d %gs run %d: stop %s gap %s preempt %s (%s) "
                                          "kill %s (from kill %s) linger %s\n" % (
-                                             kind, version, ai, i + 1, s, g, p, k, kk, lg))
+                                             kind, version, ai, i + 1, s, g, p, pl, k, kk, lg))
                 except BaseException:
                     for rt in (pair.r1, pair.r2):
                         sys.stderr.write(rt.log_text() + "\n")
@@ -228,7 +251,8 @@ def main():
                 ("kill", "kill -9: last advert -> VIP on backup", md2),
                 ("kill_from_kill", "kill -9: kill -> VIP on backup", md2),
                 ("stop", "SIGTERM: priority-0 advert -> VIP on backup", skew2),
-                ("preempt", "preempt back: start -> VIP on node1", md1),
+                ("preempt", "preempt back: exec -> VIP on node1", md1),
+                ("preempt_log", "preempt back: vipd log, startup -> master", md1),
                 ("gap", "SIGTERM: client's longest ping gap", None),
                 ("linger", "kill -9: VIP lingers on killed node", None)):
             cells = []
