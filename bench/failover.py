@@ -249,7 +249,7 @@ def main():
         tag = "v%d %g s" % (version, ai)
         for key, label, formula in (
                 ("kill", "kill -9: last advert -> VIP on backup", md2),
-                ("kill_from_kill", "kill -9: kill -> VIP on backup", md2),
+                ("kill_from_kill", "kill -9: kill -> VIP on backup (phase, info)", md2),
                 ("stop", "SIGTERM: priority-0 advert -> VIP on backup", skew2),
                 ("preempt", "preempt back: exec -> VIP on node1", md1),
                 ("preempt_log", "preempt back: vipd log, startup -> master", md1),

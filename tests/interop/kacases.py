@@ -61,6 +61,19 @@ class Case:
     def log_has(router, needle):
         return any(needle in line for p in router.procs for line in p.lines())
 
+    @staticmethod
+    def log_ms(router, *needles):
+        """ms-of-day stamps in vipd's latest log: the first line with needles[0], then the first
+        line after it with needles[1], and so on; None for each one not found."""
+        out, i = [], 0
+        for line in router.proc.lines():
+            stamp = line.split(" ", 1)[0]
+            if i < len(needles) and needles[i] in line and stamp.count(":") == 2:
+                h, m, sec = stamp.split(":")
+                out.append((int(h) * 3600 + int(m) * 60 + float(sec)) * 1000)
+                i += 1
+        return out + [None] * (len(needles) - len(out))
+
     def start_pair(self, high, low):
         """Starts the lower-priority router first so the higher one has to win the election."""
         low.start()
@@ -124,8 +137,17 @@ class Case:
             assert self.log_has(b, "received priority 0 advertisement"), \
                 "keepalived did not see vipd's priority-0 advert"
         else:
-            assert self.log_has(b, "priority 0, in backup"), \
-                "vipd did not see keepalived's priority-0 advert"
+            # vipd's log has ms stamps: from the priority-0 advert to master must be Skew_Time,
+            # not Master_Down_Interval (the only tell at 0.1 s, where both are short).
+            t_zero, t_master = self.log_ms(b, "priority 0, in backup", "backup -> master")
+            assert t_zero is not None, "vipd did not see keepalived's priority-0 advert"
+            assert t_master is not None, "vipd never became master"
+            limit = (skew + self.md(100)) / 2 * 1000
+            took_ms = (t_master - t_zero) % 86400000  # stamps are times of day
+            assert took_ms < limit, (
+                "vipd became master %.0f ms after the priority-0 advert (Skew_Time %.0f ms, "
+                "Master_Down_Interval %.0f ms)" % (took_ms, skew * 1000,
+                                                   self.md(100) * 1000))
         assert not m.holds(), "stopped %s left the VIP behind" % m
         self.assert_single(bed, 1.5)
 
