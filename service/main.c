@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #include "config/config.h"
 #include "config-files.h"
@@ -180,6 +181,17 @@ run_daemon (const VipdOptions *opts)
       return 1;
     }
 
+  /* Each instance has a timer fd and each interface a socket: a thousand instances need more
+   * than the usual soft limit of 1024 descriptors. */
+  {
+    struct rlimit nofile;
+
+    if (getrlimit (RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max)
+      {
+        nofile.rlim_cur = nofile.rlim_max;
+        setrlimit (RLIMIT_NOFILE, &nofile);
+      }
+  }
   /* A page-reclaim stall must not delay an advert: keep every page in memory. */
   if (mlockall (MCL_CURRENT | MCL_FUTURE) != 0)
     vipd_log_instance (G_LOG_LEVEL_INFO, NULL, "cannot lock memory (%s); continuing",
