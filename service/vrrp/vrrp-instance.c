@@ -530,7 +530,7 @@ vipd_vrrp_instance_receive (VipdVrrpInstance *inst, const guint8 *payload, gsize
                          : VIPD_VRRP_AUTH_NONE;
   expect.auth_pass = expect.auth_type == VIPD_VRRP_AUTH_PASS ? conf->auth_pass : NULL;
   expect.adver_int_cs = adver_int_cs (conf);
-  expect.vips = (const VipdAddr *) inst->vip_addrs->data;
+  expect.vips = (const VipdAddr *) (gconstpointer) inst->vip_addrs->data;
   expect.n_vips = inst->vip_addrs->len;
   expect.skip_check_adv_addr = inst->global->skip_check_adv_addr;
   expect.csum_form = VIPD_CSUM_PSEUDO;

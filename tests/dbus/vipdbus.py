@@ -80,6 +80,8 @@ class Node:
         self.state_dir = os.path.join(self.dir, "state")
         self.write_conf(conf)
         self.bus = PrivateBus(self.dir, name="bus", include_polkit=include_polkit)
+        # The bus is not one of the bed's processes: stop it (and any restart of it) with the bed.
+        bed.on_teardown(self.bus.teardown)
         self.wrap = list(wrap)
         self.vipd = None
         self.nstart = 0

@@ -107,6 +107,7 @@ class Bed:
         if client:
             self.nodes.append("client")
         self.procs = []
+        self.teardown_hooks = []
         self.created_ns = []
         self.tmpdir = tempfile.mkdtemp(prefix=self.prefix + "-")
         self.torn_down = False
@@ -199,6 +200,10 @@ class Bed:
         self.procs.append(proc)
         return proc
 
+    def on_teardown(self, hook):
+        """Calls hook() when the bed is torn down (before its processes and namespaces go)."""
+        self.teardown_hooks.append(hook)
+
     def stop(self, proc, sig=signal.SIGTERM, timeout=5):
         """Signals a process this bed started, escalating to SIGKILL; returns its exit status."""
         if proc not in self.procs:
@@ -275,6 +280,12 @@ class Bed:
         if self.torn_down:
             return
         self.torn_down = True
+        # Helpers that started processes of their own (a private bus, say) stop them first.
+        for hook in reversed(self.teardown_hooks):
+            try:
+                hook()
+            except Exception as e:  # teardown must go on whatever a hook did
+                print("testbed: teardown hook failed: %s" % e, file=sys.stderr)
         for proc in self.procs:
             if proc.running():
                 proc.popen.kill()
