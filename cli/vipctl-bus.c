@@ -111,8 +111,6 @@ vipctl_find_instance (VipctlOptions *o, const char *name, int *code)
 int
 vipctl_report_error (GError *error, const char *what, const char *action)
 {
-  g_autofree char *remote = g_dbus_error_get_remote_error (error);
-
   g_dbus_error_strip_remote_error (error);
   if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED))
     {
