@@ -6,6 +6,9 @@
 
 #include "config-files.h"
 #include "log.h"
+#include "notifier.h"
+#include "sync-group.h"
+#include "track-hub.h"
 
 /* How often a planned stop checks whether every hand-over has completed. */
 #define HANDOVER_POLL_MS 5
@@ -33,7 +36,13 @@ struct _VipdDaemon
   guint64 handover_deadline;
   GSourceFunc done;
   gpointer done_data;
+  VipdTrackHub *hub;
+  VipdNotifier *notifier;
+  GPtrArray *groups; /* VipdVrrpSyncGroup*, owned */
 };
+
+static void wire_trackers (VipdDaemon *d);
+static void unwire_trackers (VipdDaemon *d);
 
 static void
 socket_entry_free (gpointer data)
@@ -53,6 +62,8 @@ on_link_changed (const VipdLinkInfo *link, gpointer user_data)
 
   for (guint i = 0; i < d->instances->len; i++)
     vipd_vrrp_instance_link_changed (g_ptr_array_index (d->instances, i), link);
+  if (d->hub)
+    vipd_track_hub_link_changed (d->hub, link);
 }
 
 static void
@@ -111,11 +122,13 @@ vipd_daemon_free (VipdDaemon *d)
   if (d == NULL)
     return;
   g_clear_handle_id (&d->handover_source, g_source_remove);
+  unwire_trackers (d);
   /* Sockets first: instances must not receive while they are being freed. */
   if (d->sockets)
     g_hash_table_destroy (d->sockets);
   if (d->instances)
     g_ptr_array_unref (d->instances);
+  vipd_notifier_free (d->notifier);
   vipd_link_monitor_free (d->mon);
   vipd_vip_netlink_free (d->nl);
   if (d->config)
@@ -202,11 +215,123 @@ detach_socket (VipdDaemon *d, VipdVrrpInstance *inst)
       g_hash_table_iter_remove (&iter);
 }
 
+/* --- tracking, sync groups and notifications --- */
+
+static VipdVrrpSyncGroup *
+group_of (VipdDaemon *d, const VipdVrrpInstance *inst)
+{
+  for (guint i = 0; d->groups && i < d->groups->len; i++)
+    if (vipd_vrrp_sync_group_has_member (g_ptr_array_index (d->groups, i), inst))
+      return g_ptr_array_index (d->groups, i);
+  return NULL;
+}
+
+static void
+on_instance_changed (VipdVrrpInstance *inst, const VipdActions *a, gpointer user_data)
+{
+  VipdDaemon *d = user_data;
+  const VipdInstance *conf = vipd_vrrp_instance_get_config (inst);
+  VipdVrrpSyncGroup *group = group_of (d, inst);
+
+  if (a->state_changed && d->notifier)
+    vipd_notifier_transition (d->notifier, VIPD_NOTIFY_INSTANCE, conf->name, &conf->notify,
+                              conf->smtp_alert, a->old_state, a->new_state,
+                              vipd_fsm_priority (vipd_vrrp_instance_get_fsm (inst)), a->reason);
+  if (group)
+    vipd_vrrp_sync_group_member_changed (group, inst, a);
+}
+
+static void
+on_group_changed (VipdVrrpSyncGroup *group, VipdState old_state, VipdState new_state,
+                  const char *reason, gpointer user_data)
+{
+  VipdDaemon *d = user_data;
+  const VipdSyncGroup *conf = vipd_vrrp_sync_group_get_config (group);
+
+  if (d->notifier)
+    vipd_notifier_transition (d->notifier, VIPD_NOTIFY_GROUP, conf->name, &conf->notify,
+                              conf->smtp_alert, old_state, new_state, 0, reason);
+}
+
+static const VipdSyncGroup *
+group_config_of (const VipdConfig *config, const char *instance)
+{
+  for (guint i = 0; i < config->sync_groups->len; i++)
+    {
+      const VipdSyncGroup *g = g_ptr_array_index (config->sync_groups, i);
+
+      for (guint j = 0; j < g->members->len; j++)
+        if (g_strcmp0 (((VipdTrackRef *) g_ptr_array_index (g->members, j))->name, instance) == 0)
+          return g;
+    }
+  return NULL;
+}
+
+/* An instance's trackers are its own plus its sync group's (keepalived's group tracking). */
+static void
+update_tracking (VipdDaemon *d, VipdVrrpInstance *inst, const char *key, const char *what)
+{
+  const VipdInstance *conf = vipd_vrrp_instance_get_config (inst);
+  const VipdSyncGroup *g = group_config_of (d->config, conf->name);
+  g_autoptr (GArray) trackers = g_array_new (FALSE, TRUE, sizeof (VipdTracker));
+
+  vipd_track_hub_collect (d->hub, conf->track_scripts, conf->track_interfaces,
+                          conf->track_files, trackers);
+  if (g)
+    vipd_track_hub_collect (d->hub, g->track_scripts, g->track_interfaces, g->track_files,
+                            trackers);
+  vipd_vrrp_instance_set_tracking (inst, (const VipdTracker *) (gpointer) trackers->data,
+                                   trackers->len, key, what);
+}
+
+static void
+on_tracker_changed (const char *key, const char *what, gpointer user_data)
+{
+  VipdDaemon *d = user_data;
+
+  for (guint i = 0; i < d->instances->len; i++)
+    update_tracking (d, g_ptr_array_index (d->instances, i), key, what);
+}
+
+/* Builds the hub and the sync groups for d->config and applies the trackers' current state. */
+static void
+wire_trackers (VipdDaemon *d)
+{
+  d->hub = vipd_track_hub_new (d->config, d->mon, on_tracker_changed, d);
+  d->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) vipd_vrrp_sync_group_free);
+  for (guint i = 0; i < d->config->sync_groups->len; i++)
+    {
+      const VipdSyncGroup *conf = g_ptr_array_index (d->config->sync_groups, i);
+      g_autoptr (GPtrArray) members = g_ptr_array_new ();
+
+      for (guint j = 0; j < conf->members->len; j++)
+        for (guint k = 0; k < d->instances->len; k++)
+          {
+            VipdVrrpInstance *inst = g_ptr_array_index (d->instances, k);
+
+            if (g_strcmp0 (vipd_vrrp_instance_get_name (inst),
+                           ((VipdTrackRef *) g_ptr_array_index (conf->members, j))->name) == 0)
+              g_ptr_array_add (members, inst);
+          }
+      g_ptr_array_add (d->groups, vipd_vrrp_sync_group_new (conf, members, on_group_changed, d));
+    }
+  for (guint i = 0; i < d->instances->len; i++)
+    update_tracking (d, g_ptr_array_index (d->instances, i), NULL, NULL);
+}
+
+static void
+unwire_trackers (VipdDaemon *d)
+{
+  g_clear_pointer (&d->groups, g_ptr_array_unref);
+  g_clear_pointer (&d->hub, vipd_track_hub_free);
+}
+
 static VipdVrrpInstance *
 add_instance (VipdDaemon *d, const VipdInstance *conf)
 {
   VipdVrrpInstance *inst = vipd_vrrp_instance_new (conf, &d->config->global, d->nl, d->mon);
 
+  vipd_vrrp_instance_set_changed_func (inst, on_instance_changed, d);
   g_ptr_array_add (d->instances, inst);
   attach_socket (d, inst);
   return inst;
@@ -215,10 +340,13 @@ add_instance (VipdDaemon *d, const VipdInstance *conf)
 void
 vipd_daemon_start (VipdDaemon *d)
 {
+  d->notifier = vipd_notifier_new (&d->config->global);
   for (guint i = 0; i < d->config->instances->len; i++)
     add_instance (d, g_ptr_array_index (d->config->instances, i));
+  wire_trackers (d);
   for (guint i = 0; i < d->instances->len; i++)
     vipd_vrrp_instance_start (g_ptr_array_index (d->instances, i));
+  vipd_track_hub_start (d->hub);
   vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL, "started %u VRRP instance%s from %s",
                      d->instances->len, d->instances->len == 1 ? "" : "s", d->config_path);
 }
@@ -283,6 +411,8 @@ vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
       return FALSE;
     }
 
+  /* Trackers and groups point into the old configuration: they are rebuilt below. */
+  unwire_trackers (d);
   /* Match instances by name; keep those that can change in place. */
   old = d->instances;
   d->instances = g_ptr_array_new_with_free_func ((GDestroyNotify) vipd_vrrp_instance_free);
@@ -319,18 +449,28 @@ vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
     }
   g_ptr_array_set_size (old, 0);
 
+  vipd_notifier_free (d->notifier);
   vipd_config_free (d->config);
   d->config = g_steal_pointer (&config);
-  for (guint i = 0; i < d->config->instances->len; i++)
-    {
-      const VipdInstance *conf = g_ptr_array_index (d->config->instances, i);
+  d->notifier = vipd_notifier_new (&d->config->global);
+  {
+    g_autoptr (GPtrArray) fresh = g_ptr_array_new ();
 
-      if (find_instance (d, conf->name) == NULL)
-        {
-          vipd_vrrp_instance_start (add_instance (d, conf));
-          added++;
-        }
-    }
+    for (guint i = 0; i < d->config->instances->len; i++)
+      {
+        const VipdInstance *conf = g_ptr_array_index (d->config->instances, i);
+
+        if (find_instance (d, conf->name) == NULL)
+          {
+            g_ptr_array_add (fresh, add_instance (d, conf));
+            added++;
+          }
+      }
+    wire_trackers (d);
+    for (guint i = 0; i < fresh->len; i++)
+      vipd_vrrp_instance_start (g_ptr_array_index (fresh, i));
+    vipd_track_hub_start (d->hub);
+  }
   vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL,
                      "reloaded %s: %u instance%s kept, %u started, %u stopped", d->config_path,
                      kept, kept == 1 ? "" : "s", added, removed);
