@@ -44,8 +44,9 @@ static void
 on_file_changed (VipdFileTracker *t, gpointer data)
 {
   VipdTrackHub *hub = data;
-  g_autofree char *what = g_strdup_printf ("value %" G_GINT64_FORMAT,
-                                           vipd_file_tracker_get_value (t));
+  g_autofree char *what = g_strdup_printf ("value %" G_GINT64_FORMAT " (weight %d)",
+                                           vipd_file_tracker_get_value (t),
+                                           vipd_file_tracker_get_config (t)->weight);
 
   hub->changed (key_for ("file", vipd_file_tracker_get_config (t)->name), what,
                 hub->changed_data);

@@ -280,6 +280,20 @@ update_tracking (VipdDaemon *d, VipdVrrpInstance *inst, const char *key, const c
   if (g)
     vipd_track_hub_collect (d->hub, g->track_scripts, g->track_interfaces, g->track_files,
                             trackers);
+  /* keepalived ignores tracking weights inside a sync group: a member's priority moving on its
+   * own could only stall the group (members go master together or not at all), so any
+   * failure is a fault, which the group does move on. */
+  if (g && g->members->len > 1)
+    for (guint i = 0; i < trackers->len; i++)
+      {
+        VipdTracker *t = &g_array_index (trackers, VipdTracker, i);
+
+        if (t->weight != 0 && key == NULL)
+          vipd_log_instance (G_LOG_LEVEL_INFO, conf->name,
+                             "in sync group %s: the weight of %s is ignored; a failure is a fault",
+                             g->name, t->name);
+        t->weight = 0;
+      }
   vipd_vrrp_instance_set_tracking (inst, (const VipdTracker *) (gpointer) trackers->data,
                                    trackers->len, key, what);
 }

@@ -466,10 +466,13 @@ vipd_vrrp_instance_set_tracking (VipdVrrpInstance *inst, const VipdTracker *trac
       guint8 before = inst->fsm.tracked_priority;
       VipdEvent ev = { .type = VIPD_EV_PRIORITY, .priority = res.priority };
 
-      if (cause != NULL)
+      /* A file's effect is already in what ("value 3 (weight -10)"). */
+      if (cause != NULL && g_str_has_prefix (key, "file "))
+        reason = g_strdup_printf ("track %s %s", key, what);
+      else if (cause != NULL)
         reason = g_strdup_printf ("track %s %s (weight %+d)", key, what, cause->weight);
       else
-        reason = vipd_priority_describe (inst->fsm.cfg.priority, trackers, n, &res);
+        reason = g_strdup ("trackers at start");
       g_free (inst->prio_note);
       inst->prio_note = g_strdup_printf ("%s: priority %u -> %u", reason, before, res.priority);
       vipd_log_instance (G_LOG_LEVEL_MESSAGE, inst->name, "%s, in %s", inst->prio_note,

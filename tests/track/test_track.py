@@ -178,11 +178,11 @@ class TrackTest(unittest.TestCase):
         write(f, "3\n")
         took = self.wait_owner(VIP, "node2", 3 * 0.1 + SLACK)
         print("track file 3 -> VIP on node2 in %.2f s" % took)
-        bed.wait_log(p1, "track file tf value 3 (weight -30): priority 100 -> 70", 3)
+        bed.wait_log(p1, "track file tf value 3 (weight -10): priority 100 -> 70", 3)
         write(f, "0\n")
         took = self.wait_owner(VIP, "node1", 3 * 0.1 + SLACK)
         print("track file 0 -> VIP back on node1 in %.2f s" % took)
-        write(f, "1\n")  # 100 - 10 = 90: equal to node2, node2's address is higher
+        write(f, "2\n")  # 100 - 20 = 80 < 90
         self.wait_owner(VIP, "node2", 3 * 0.1 + SLACK)
         os.unlink(f)     # missing = 0
         self.wait_owner(VIP, "node1", 3 * 0.1 + SLACK)
@@ -265,7 +265,11 @@ class TrackTest(unittest.TestCase):
         self.assertEqual(bad, [], "VIP and DIP on different nodes")
 
     def test_sync_group_backup_pulls(self):
-        """A member demoted by its tracker takes the other member along to backup."""
+        """A member that hears a higher priority takes the other member along to backup.
+
+        A third router (the client, sending adverts by hand) claims VI_1 with priority 200:
+        node1's VI_1 goes back to backup, and VI_2, which hears nothing new on its LAN, must
+        follow. When the third router stops, node1's group becomes master again, together."""
         bed = self.make_bed(nodes=2, lans=2)
         confs = {}
         for node, prio in (("node1", 100), ("node2", 90)):
@@ -273,10 +277,6 @@ class TrackTest(unittest.TestCase):
             text = textwrap.dedent("""\
                 global_defs {{
                    vrrp_version 3
-                }}
-                vrrp_track_file tf {{
-                    file {d}/weight
-                    weight -1
                 }}
                 vrrp_sync_group VG_1 {{
                    group {{
@@ -292,9 +292,6 @@ class TrackTest(unittest.TestCase):
                     advert_int 0.1
                     virtual_ipaddress {{
                         {vip}/24
-                    }}
-                    track_file {{
-                        tf
                     }}
                 }}
                 vrrp_instance VI_2 {{
@@ -315,21 +312,24 @@ class TrackTest(unittest.TestCase):
         self.vipd("node2", confs["node2"])
         self.wait_owner(VIP, "node1", 6)
         self.wait_owner(DIP, "node1", 3, "eth1")
-        write(os.path.join(bed.tmpdir, "node1", "weight"), "20\n")  # VI_1 only: 100 -> 80
-        self.wait_owner(VIP, "node2", 3 * 0.1 + SLACK)
-        took = self.wait_owner(DIP, "node2", 3 * 0.1 + SLACK, "eth1")
-        print("VI_1 demoted on node1 -> VI_2 follows in %.2f s" % took)
-        bed.wait_log(p1, "(VI_2) master -> backup: sync group: VG_1: VI_1 went back to backup", 3)
-        # And VI_2 on node1 (100 > 90) must not grab the DIP back on its own.
+        fake = bed.start("client", [PY, "-c", SEND_ADVERTS, "192.0.2.100", VIP, "51", "200", "3"],
+                         bed.log("fake-router"))
+        bed.wait_for(lambda: self.owners(VIP) == [], 3, "node1 to release the VIP")
+        bed.wait_for(lambda: self.owners(DIP, "eth1") == [], 1.0, "node1 to release the DIP too")
+        line = bed.wait_log(p1, "(VI_2) master -> backup: sync group: VG_1: VI_1 went back to backup", 3)
+        self.assertIn("priority 100", line)
+        # While the third router speaks for VI_1, neither node may take VI_2 alone.
         time.sleep(1.0)
-        self.assertEqual(self.owners(DIP, "eth1"), ["node2"])
-        out = os.path.join(bed.tmpdir, "node1", "notify.out")
-        bed.wait_for(lambda: os.path.exists(out) and "GROUP VG_1 BACKUP 0" in open(out).read(),
-                     3, "group notify BACKUP")
-        self.assertIn("GROUP VG_1 MASTER 0", open(out).read())
-        os.unlink(os.path.join(bed.tmpdir, "node1", "weight"))
+        self.assertEqual(self.owners(DIP, "eth1"), [])
+        fake.wait(10)
         self.wait_owner(VIP, "node1", 3 * 0.1 + SLACK)
-        self.wait_owner(DIP, "node1", 3 * 0.1 + SLACK, "eth1")
+        self.wait_owner(DIP, "node1", 1, "eth1")
+        out = os.path.join(bed.tmpdir, "node1", "notify.out")
+        bed.wait_for(lambda: open(out).read().count("GROUP VG_1 MASTER 0") >= 2, 3,
+                     "group notify MASTER twice")
+        lines = [l.strip() for l in open(out)]
+        self.assertEqual(lines, ["GROUP VG_1 BACKUP 0", "GROUP VG_1 MASTER 0",
+                                 "GROUP VG_1 BACKUP 0", "GROUP VG_1 MASTER 0"])
 
     # --- notifications ------------------------------------------------------------------------
 
@@ -342,8 +342,8 @@ class TrackTest(unittest.TestCase):
         write(os.path.join(d, "notify.sh"), textwrap.dedent("""\
             #!/bin/bash
             sleep 0.0$((RANDOM % 5))
-            echo "$1 $2 $3 $4" >> %s/notify.out
-            """ % d), 0o755)
+            echo "$1 $2 $3 $4" >> @DIR@/notify.out
+            """).replace("@DIR@", d), 0o755)
         write(os.path.join(d, "master.sh"), "#!/bin/sh\necho specific-master >> %s/notify.out\n" % d,
               0o755)
         top = 'global_defs {\n notify_fifo %s\n}\nvrrp_track_file tf {\n file @DIR@/w\n weight -20\n}' % fifo
@@ -503,11 +503,12 @@ class TrackTest(unittest.TestCase):
 
 # Prints "advert <monotonic time>" for every VRRP packet seen on eth0 for argv[1] seconds.
 CAPTURE_ADVERTS = textwrap.dedent("""
-    import socket, sys, time
+    import socket, struct, sys, time
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 112)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"eth0")
-    mreq = socket.inet_aton("224.0.0.18") + socket.inet_aton("0.0.0.0")
-    s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
+    mreqn = (socket.inet_aton("224.0.0.18") + socket.inet_aton("0.0.0.0")
+             + struct.pack("i", socket.if_nametoindex("eth0")))
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreqn)
     s.settimeout(0.5)
     print("ready", flush=True)
     end = time.monotonic() + float(sys.argv[1])
@@ -517,6 +518,28 @@ CAPTURE_ADVERTS = textwrap.dedent("""
         except socket.timeout:
             continue
         print("advert %.6f prio %d" % (time.monotonic(), data[(data[0] & 15) * 4 + 2]), flush=True)
+""")
+
+# A third router: VRRPv3 adverts for one VIP at 10 per second (src vip vrid priority seconds).
+SEND_ADVERTS = textwrap.dedent("""
+    import socket, struct, sys, time
+    src, vip, vrid, prio, secs = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+    dst = "224.0.0.18"
+    def csum(b):
+        if len(b) % 2: b += b"\\0"
+        s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+        while s >> 16: s = (s & 0xffff) + (s >> 16)
+        return ~s & 0xffff
+    msg = struct.pack("!BBBBHH", 0x31, vrid, prio, 1, 10, 0) + socket.inet_aton(vip)
+    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 112, len(msg))
+    msg = msg[:6] + struct.pack("!H", csum(pseudo + msg)) + msg[8:]
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 112)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"eth0")
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 255)
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        s.sendto(msg, (dst, 0))
+        time.sleep(0.1)
 """)
 
 RECV_SYSLOG = textwrap.dedent("""

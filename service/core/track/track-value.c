@@ -43,9 +43,9 @@ vipd_tracker_from_file (const char *name, gint64 value, int weight, gboolean rev
     }
   if (adj == 0)
     {
-      /* No effect: a positive weight that is down adds nothing. */
-      out->weight = 1;
-      out->up = FALSE;
+      /* No effect, and not a failure either: a negative weight that is up adds nothing. */
+      out->weight = -1;
+      out->up = TRUE;
       return;
     }
   out->weight = (int) MIN (adj, VIPD_PRIORITY_MAX_BACKUP);

@@ -7,6 +7,8 @@
  *
  * A track file holds an integer; its effect is value × weight (negated by reverse). With
  * weight 0 any non-zero value is a fault; a product of -254 or less is a fault too (keepalived).
+ * The tracker is "up" unless the product is negative, so a sync group, which turns every
+ * weight into 0, sees a file that lowers the priority as a failure.
  * Pure: no I/O. */
 #pragma once
 
