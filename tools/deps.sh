@@ -4,7 +4,7 @@
 set -eu
 
 build_pkgs="meson ninja-build pkg-config gcc libglib2.0-dev libglib2.0-dev-bin libnl-3-dev libnl-route-3-dev gettext iproute2 python3"
-test_pkgs="clang libclang-rt-14-dev iproute2 nftables keepalived python3"
+test_pkgs="clang libclang-rt-14-dev iproute2 nftables keepalived python3 nginx-light curl python3-aiosmtpd util-linux"
 
 case "${1:-build}" in
     build) want="$build_pkgs" ;;

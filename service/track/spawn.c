@@ -6,6 +6,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
@@ -85,6 +86,9 @@ child_setup (gpointer data)
           || setuid (as->uid) != 0)
         _exit (126);
     }
+  /* If vipd is killed outright, its direct child goes with it (set after the user switch,
+   * which clears it). */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
 static void

@@ -59,6 +59,24 @@ def node_dir(bed, node):
     return d
 
 
+def sleeps(marker):
+    """PIDs of live (not zombie) `sleep marker` processes."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                cmd = f.read()
+            with open("/proc/%s/stat" % pid) as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if cmd == b"sleep\0" + marker.encode() + b"\0" and state != "Z":
+            found.append(int(pid))
+    return found
+
+
 class TrackTest(unittest.TestCase):
     def setUp(self):
         self.bed = None
@@ -70,6 +88,11 @@ class TrackTest(unittest.TestCase):
                          if _ is self) if hasattr(self._outcome, "result") else False
             if failed:
                 self.bed.dump_logs(sys.stdout)
+            # vipd first, and gently: it kills the scripts it runs (process groups) on its way
+            # out; the bed's SIGKILL would leave them behind.
+            for proc in self.bed.procs:
+                if proc.argv[0] in (VIPD, "unshare"):
+                    self.bed.stop(proc)
             self.bed.teardown()
         print("duration %.1f s" % (time.monotonic() - self.t0))
 
@@ -413,18 +436,11 @@ class TrackTest(unittest.TestCase):
         print("runs started in ~6 s: %d" % len(starts))
         self.assertLessEqual(len(starts), 8)
         self.assertGreaterEqual(len(starts), 3)
-        # Killed with its process group: no sleep of ours outlives its run for long.
-        time.sleep(1.2)
-        alive = 0
-        for pid in os.listdir("/proc"):
-            if pid.isdigit():
-                try:
-                    with open("/proc/%s/cmdline" % pid, "rb") as f:
-                        if f.read() == b"sleep\0" + marker.encode() + b"\0":
-                            alive += 1
-                except OSError:
-                    pass
-        self.assertLessEqual(alive, 1)
+        # Killed with its process group: at most the current run's sleep is alive, and none
+        # once vipd has stopped.
+        self.assertLessEqual(len(sleeps(marker)), 1)
+        bed.stop(p1)
+        bed.wait_for(lambda: not sleeps(marker), 3, "the script's sleep to be killed")
 
     def test_script_security(self):
         """enable_script_security refuses a script in a directory anyone may write, by name."""
@@ -459,6 +475,139 @@ class TrackTest(unittest.TestCase):
         p2 = self.vipd("node1", self.pair_conf("node1", 100, top, "track_script {\n me\n}"))
         bed.wait_log(p2, "starts in fault", 5)
         self.assertEqual(self.owners(VIP), [])
+
+    # --- HA nginx -----------------------------------------------------------------------------
+
+    def test_ha_nginx(self):
+        """Real nginx on both nodes behind the VIP; stopping it on the master moves the VIP."""
+        bed = self.make_bed(nodes=2)
+        nginx = {}
+        for node, prio in (("node1", 100), ("node2", 90)):
+            d = node_dir(bed, node)
+            write(os.path.join(d, "nginx.conf"), textwrap.dedent("""\
+                daemon off;
+                master_process off;
+                pid {d}/nginx.pid;
+                error_log {d}/nginx-error.log;
+                events {{ worker_connections 64; }}
+                http {{
+                    access_log off;
+                    server {{
+                        listen 80;
+                        location / {{ return 200 "{node} $server_addr\\n"; }}
+                    }}
+                }}
+                """).format(d=d, node=node))
+            nginx[node] = bed.start(node, ["nginx", "-p", d, "-c", os.path.join(d, "nginx.conf")],
+                                    bed.log("nginx-" + node))
+            top = ('vrrp_script chk_nginx {\n script "curl -sf -o /dev/null --max-time 0.5 '
+                   'http://127.0.0.1/"\n interval 0.3\n timeout 1\n weight -20\n}')
+            self.vipd(node, self.pair_conf(node, prio, top, "track_script {\n chk_nginx\n}"))
+        self.wait_owner(VIP, "node1", 6)
+        client = bed.start("client", [PY, "-c", CURL_LOOP, VIP, "12"], bed.log("curl-loop"))
+        timeline = []
+        end = time.monotonic() + 12.5
+        stopped_at = None
+        while time.monotonic() < end:
+            timeline.append((time.monotonic(), self.owners(VIP)))
+            if stopped_at is None and time.monotonic() > end - 10:
+                bed.stop(nginx["node1"])
+                stopped_at = time.monotonic()
+            time.sleep(0.03)
+        client.wait(10)
+        answers = []
+        for l in client.lines():
+            w = l.split()
+            if len(w) == 4 and w[0] == "ok":
+                answers.append((float(w[1]), w[2], w[3]))
+        self.assertTrue(answers, client.output())
+        self.assertEqual({a[2] for a in answers}, {VIP})
+        first_node2 = min((t for t, n, _ in answers if n == "node2"), default=None)
+        self.assertIsNotNone(first_node2, "node2 never answered")
+        bound = 0.3 + 1 + 3 * 0.1 + SLACK
+        print("nginx stopped on node1 -> node2's page after %.2f s (bound %.1f s); %d answers"
+              % (first_node2 - stopped_at, bound, len(answers)))
+        self.assertLess(first_node2 - stopped_at, bound)
+        self.assertFalse([a for a in answers if a[1] == "node1" and a[0] > first_node2],
+                         "node1 answered after node2 took over")
+        # Every answer came from a node that held the VIP at that moment (within one sample).
+        times = [t for t, _ in timeline]
+        for t, node, _ in answers:
+            i = max(0, min(len(times) - 1, next((k for k, x in enumerate(times) if x > t), len(times)) - 1))
+            near = set(timeline[i][1]) | set(timeline[min(i + 1, len(timeline) - 1)][1])
+            self.assertIn(node, near, "%s answered at %.3f without the VIP (owners %s)"
+                          % (node, t, timeline[i][1]))
+
+    # --- mail ---------------------------------------------------------------------------------
+
+    def test_smtp_alert(self):
+        """One mail per transition, subject as keepalived's, through an SMTP sink on the LAN."""
+        bed = self.make_bed(nodes=2)
+        d = node_dir(bed, "client")
+        mails = os.path.join(d, "mails")
+        sink = bed.start("client", [PY, "-c", SMTP_SINK, "192.0.2.100", "2525", mails],
+                         bed.log("smtp-sink"))
+        bed.wait_log(sink, "ready", 10)
+        top = textwrap.dedent("""\
+            global_defs {{
+               notification_email {{
+                   root@example.org
+                   ops@example.org
+               }}
+               notification_email_from vipd@example.org
+               smtp_server 192.0.2.100 2525
+               smtp_connect_timeout 3
+            }}
+            vrrp_track_file tf {{
+                file {d}/w
+                weight -20
+            }}""").format(d=node_dir(bed, "node1"))
+        p1 = self.vipd("node1", self.pair_conf("node1", 100, top, "track_file {\n tf\n}\nsmtp_alert"))
+        self.vipd("node2", self.pair_conf("node2", 90))
+        self.wait_owner(VIP, "node1", 6)
+        write(os.path.join(bed.tmpdir, "node1", "w"), "1\n")
+        self.wait_owner(VIP, "node2", 3)
+        os.unlink(os.path.join(bed.tmpdir, "node1", "w"))
+        self.wait_owner(VIP, "node1", 3)
+        bed.wait_log(p1, "backup -> master: preempt", 3)
+        trans = [m.group(1).upper() for m in re.finditer(r"\(VI_1\) \w+ -> (\w+):", p1.output())]
+        want = ["[node1] VRRP Instance VI_1 - Entering %s state" % s for s in trans]
+
+        def subjects():
+            try:
+                return [l.split("\t")[1] for l in open(mails).read().splitlines()]
+            except FileNotFoundError:
+                return []
+        bed.wait_for(lambda: len(subjects()) >= len(want), 10, "one mail per transition")
+        time.sleep(0.5)
+        print("transitions %s, mails %d" % (trans, len(subjects())))
+        self.assertEqual(sorted(subjects()), sorted(want))  # sent in parallel: any order
+        self.assertEqual(len(trans), 4)  # backup, master, backup, master
+        rcpts = {l.split("\t")[0] for l in open(mails).read().splitlines()}
+        self.assertEqual(rcpts, {"root@example.org,ops@example.org"})
+
+    def test_smtp_unreachable(self):
+        """A server that never answers: the failure is logged, the protocol never waits."""
+        bed = self.make_bed(nodes=2)
+        # Something that accepts connections and then says nothing.
+        mute = bed.start("client", [PY, "-c", "import socket,time\ns=socket.socket()\n"
+                                    "s.bind(('192.0.2.100',2525))\ns.listen(8)\nprint('ready',flush=True)\n"
+                                    "c=[]\nwhile True: c.append(s.accept())"], bed.log("mute"))
+        bed.wait_log(mute, "ready", 10)
+        top = ("global_defs {\n notification_email {\n root@example.org\n }\n"
+               " smtp_server 192.0.2.100 2525\n smtp_connect_timeout 1\n}")
+        p1 = self.vipd("node1", self.pair_conf("node1", 100, top, "smtp_alert"))
+        cap = bed.start("node2", [PY, "-c", CAPTURE_ADVERTS, "3"], bed.log("capture"))
+        bed.wait_log(cap, "ready", 5)
+        self.wait_owner(VIP, "node1", 6)
+        cap.wait(20)
+        times = [float(l.split()[1]) for l in cap.lines() if l.startswith("advert")]
+        gaps = [b - a for a, b in zip(times, times[1:])]
+        self.assertGreater(len(times), 10)
+        self.assertLess(max(gaps), 0.150)
+        line = bed.wait_log(p1, "not sent through 192.0.2.100:2525", 5)
+        self.assertIn("Entering", line)
+        self.assertTrue(p1.running())
 
     # --- logging ------------------------------------------------------------------------------
 
@@ -540,6 +689,36 @@ SEND_ADVERTS = textwrap.dedent("""
     while time.monotonic() < end:
         s.sendto(msg, (dst, 0))
         time.sleep(0.1)
+""")
+
+# Requests the VIP every 50 ms for argv[2] s: "ok <monotonic> <node> <server_addr>" or "err".
+CURL_LOOP = textwrap.dedent("""
+    import subprocess, sys, time
+    end = time.monotonic() + float(sys.argv[2])
+    while time.monotonic() < end:
+        r = subprocess.run(["curl", "-s", "--max-time", "0.3", "http://%s/" % sys.argv[1]],
+                           stdout=subprocess.PIPE, text=True)
+        t = time.monotonic()
+        print(("ok %.6f %s" % (t, r.stdout.strip())) if r.returncode == 0 else "err %.6f" % t,
+              flush=True)
+        time.sleep(0.05)
+""")
+
+# An SMTP sink (Debian's python3-aiosmtpd): one line per mail, "<rcpts>\t<subject>".
+SMTP_SINK = textwrap.dedent("""
+    import email, sys, time
+    from aiosmtpd.controller import Controller
+    class Sink:
+        async def handle_DATA(self, server, session, envelope):
+            msg = email.message_from_bytes(envelope.content)
+            with open(sys.argv[3], "a") as f:
+                f.write("%s\\t%s\\n" % (",".join(envelope.rcpt_tos), msg["Subject"]))
+            return "250 OK"
+    c = Controller(Sink(), hostname=sys.argv[1], port=int(sys.argv[2]))
+    c.start()
+    print("ready", flush=True)
+    while True:
+        time.sleep(60)
 """)
 
 RECV_SYSLOG = textwrap.dedent("""
