@@ -89,11 +89,19 @@ class TrackTest(unittest.TestCase):
             if failed:
                 self.bed.dump_logs(sys.stdout)
             # vipd first, and gently: it kills the scripts it runs (process groups) on its way
-            # out; the bed's SIGKILL would leave them behind.
+            # out; the bed's SIGKILL would leave them behind. It must exit 0 (under ASan that
+            # also means no memory error and no leak).
+            unclean = []
             for proc in self.bed.procs:
                 if proc.argv[0] in (VIPD, "unshare"):
-                    self.bed.stop(proc)
+                    was_running = proc.running()
+                    rc = self.bed.stop(proc, timeout=10)
+                    if rc != 0 and (was_running or rc is not None):
+                        unclean.append((proc, rc))
+            for proc, rc in unclean:
+                print("---- %s exited %s:\n%s" % (proc.node, rc, proc.output()[-6000:]))
             self.bed.teardown()
+            self.assertEqual([rc for _, rc in unclean], [], "vipd did not stop cleanly")
         print("duration %.1f s" % (time.monotonic() - self.t0))
 
     # --- helpers --------------------------------------------------------------------------------
@@ -237,6 +245,29 @@ class TrackTest(unittest.TestCase):
         self.assertNotIn("-> fault", p1.output())
         bed.set_port("node1", True, lan=1)
         self.wait_owner(VIP, "node1", 3 * 0.1 + SLACK)
+
+    def test_reload_keeps_tracking(self):
+        """SIGHUP rebuilds the trackers: a failing tracker still counts, a new one starts."""
+        bed = self.make_bed(nodes=2)
+        tf = "vrrp_track_file tf {\n file @DIR@/w\n weight -20\n}"
+        conf = self.pair_conf("node1", 100, tf, "track_file {\n tf\n}")
+        p1 = self.vipd("node1", conf)
+        self.vipd("node2", self.pair_conf("node2", 90))
+        self.wait_owner(VIP, "node1", 6)
+        write(os.path.join(bed.tmpdir, "node1", "w"), "1\n")
+        self.wait_owner(VIP, "node2", 3)
+        # Same file plus a script that fails: after the reload node1 is at 100 - 20 - 5 = 75.
+        self.pair_conf("node1", 100, tf + "\nvrrp_script chk {\n script /bin/false\n"
+                       " interval 0.2\n weight -5\n}",
+                       "track_file {\n tf\n}\ntrack_script {\n chk\n}")
+        p1.popen.send_signal(signal.SIGHUP)
+        bed.wait_log(p1, "reloaded", 3)
+        bed.wait_log(p1, "track script chk failed (exit status 1) (weight -5): priority 80 -> 75", 3)
+        time.sleep(0.5)
+        self.assertEqual(self.owners(VIP), ["node2"])
+        os.unlink(os.path.join(bed.tmpdir, "node1", "w"))  # 95 > 90
+        self.wait_owner(VIP, "node1", 3)
+        self.assertTrue(p1.running())
 
     # --- sync group ---------------------------------------------------------------------------
 
