@@ -6,10 +6,15 @@
 #include "log.h"
 #include "track/track-value.h"
 
+/* When inotify is unavailable (no instances left: fs.inotify.max_user_instances), GLib's
+ * fallback monitor looks only every few seconds; the file is then read this often instead. */
+#define FALLBACK_POLL_MS 500
+
 struct _VipdFileTracker
 {
   const VipdTrackFile *conf;
   GFileMonitor *monitor;
+  guint poll_source;
   gint64 value;
   VipdFileChangedFunc changed;
   gpointer changed_data;
@@ -44,6 +49,13 @@ on_changed (GFileMonitor *monitor, GFile *file, GFile *other, GFileMonitorEvent 
             gpointer data)
 {
   reread (data);
+}
+
+static gboolean
+poll_file (gpointer data)
+{
+  reread (data);
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -81,6 +93,14 @@ vipd_file_tracker_new (const VipdTrackFile *conf, VipdFileChangedFunc changed, g
       g_file_monitor_set_rate_limit (t->monitor, 0);
       g_signal_connect (t->monitor, "changed", G_CALLBACK (on_changed), t);
     }
+  if (t->monitor == NULL || g_strcmp0 (G_OBJECT_TYPE_NAME (t->monitor), "GInotifyFileMonitor") != 0)
+    {
+      vipd_log_instance (G_LOG_LEVEL_WARNING, NULL,
+                         "track file %s: inotify is unavailable (%s); reading %s every %u ms",
+                         conf->name, t->monitor ? G_OBJECT_TYPE_NAME (t->monitor) : "no monitor",
+                         conf->file, FALLBACK_POLL_MS);
+      t->poll_source = g_timeout_add (FALLBACK_POLL_MS, poll_file, t);
+    }
   t->changed = changed;
   t->changed_data = user_data;
   vipd_log_instance (G_LOG_LEVEL_INFO, NULL, "track file %s: %s holds %" G_GINT64_FORMAT
@@ -93,6 +113,7 @@ vipd_file_tracker_free (VipdFileTracker *t)
 {
   if (t == NULL)
     return;
+  g_clear_handle_id (&t->poll_source, g_source_remove);
   if (t->monitor)
     {
       g_signal_handlers_disconnect_by_data (t->monitor, t);

@@ -169,25 +169,19 @@ group_state (const VipdVrrpSyncGroup *g)
   return VIPD_STATE_BACKUP;
 }
 
-void
-vipd_vrrp_sync_group_member_changed (VipdVrrpSyncGroup *g, VipdVrrpInstance *m,
-                                     const VipdActions *a)
+/* Handles the queued changes in order, then reports a change of the group state. */
+static void
+drain (VipdVrrpSyncGroup *g)
 {
-  Change *c = g_new0 (Change, 1);
+  Change *c;
   VipdState now;
+  VipdVrrpInstance *last = NULL;
 
-  c->member = m;
-  c->old_state = a->old_state;
-  c->new_state = a->new_state;
-  c->state_changed = a->state_changed;
-  g_queue_push_tail (&g->pending, c);
-  /* Events sent to members report back here; they wait in the queue, in order. */
-  if (g->busy)
-    return;
   g->busy = TRUE;
   while ((c = g_queue_pop_head (&g->pending)) != NULL)
     {
       handle (g, c);
+      last = c->member;
       g_free (c);
     }
   g->busy = FALSE;
@@ -195,8 +189,10 @@ vipd_vrrp_sync_group_member_changed (VipdVrrpSyncGroup *g, VipdVrrpInstance *m,
   if (now != g->state && now != VIPD_STATE_INIT)
     {
       VipdState old = g->state;
-      g_autofree char *why = g_strdup_printf ("%s is %s", vipd_vrrp_instance_get_name (m),
-                                              vipd_state_name (vipd_vrrp_instance_get_state (m)));
+      g_autofree char *why = last ? g_strdup_printf ("member %s is %s",
+                                                     vipd_vrrp_instance_get_name (last),
+                                                     vipd_state_name (vipd_vrrp_instance_get_state (last)))
+                                  : g_strdup ("members re-read");
 
       g->state = now;
       vipd_log_instance (G_LOG_LEVEL_MESSAGE, g->conf->name, "sync group %s -> %s: %s",
@@ -204,6 +200,32 @@ vipd_vrrp_sync_group_member_changed (VipdVrrpSyncGroup *g, VipdVrrpInstance *m,
       if (g->state_changed)
         g->state_changed (g, old, now, why, g->state_data);
     }
+}
+
+void
+vipd_vrrp_sync_group_member_changed (VipdVrrpSyncGroup *g, VipdVrrpInstance *m,
+                                     const VipdActions *a)
+{
+  Change *c = g_new0 (Change, 1);
+
+  c->member = m;
+  c->old_state = a->old_state;
+  c->new_state = a->new_state;
+  c->state_changed = a->state_changed;
+  g_queue_push_tail (&g->pending, c);
+  /* Events sent to members report back here; they wait in the queue, in order. */
+  if (!g->busy)
+    drain (g);
+}
+
+void
+vipd_vrrp_sync_group_refresh (VipdVrrpSyncGroup *g)
+{
+  if (g->busy)
+    return;
+  g->busy = TRUE;
+  sync_faults (g);
+  drain (g);
 }
 
 gboolean

@@ -39,6 +39,8 @@ void vipd_vrrp_sync_group_free (VipdVrrpSyncGroup *group);
 /* A member's state machine reported actions (state change, want_master). */
 void vipd_vrrp_sync_group_member_changed (VipdVrrpSyncGroup *group, VipdVrrpInstance *member,
                                           const VipdActions *actions);
+/* Re-applies the group's fault to every member (after a reload rebuilt the group). */
+void vipd_vrrp_sync_group_refresh (VipdVrrpSyncGroup *group);
 gboolean vipd_vrrp_sync_group_has_member (const VipdVrrpSyncGroup *group,
                                           const VipdVrrpInstance *inst);
 const VipdSyncGroup *vipd_vrrp_sync_group_get_config (const VipdVrrpSyncGroup *group);

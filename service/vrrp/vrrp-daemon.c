@@ -330,7 +330,16 @@ wire_trackers (VipdDaemon *d)
       g_ptr_array_add (d->groups, vipd_vrrp_sync_group_new (conf, members, on_group_changed, d));
     }
   for (guint i = 0; i < d->instances->len; i++)
-    update_tracking (d, g_ptr_array_index (d->instances, i), NULL, NULL);
+    {
+      VipdVrrpInstance *inst = g_ptr_array_index (d->instances, i);
+
+      /* An instance that left its group (reload) must not keep the group's fault. */
+      if (group_of (d, inst) == NULL)
+        vipd_vrrp_instance_set_sync_fault (inst, FALSE, "no longer in a sync group");
+      update_tracking (d, inst, NULL, NULL);
+    }
+  for (guint i = 0; i < d->groups->len; i++)
+    vipd_vrrp_sync_group_refresh (g_ptr_array_index (d->groups, i));
 }
 
 static void

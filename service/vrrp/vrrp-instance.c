@@ -488,7 +488,9 @@ vipd_vrrp_instance_set_tracking (VipdVrrpInstance *inst, const VipdTracker *trac
       const VipdTracker *f = &trackers[res.fault_tracker];
 
       g_free (inst->track_reason);
-      if (g_strcmp0 (f->name, key) == 0)
+      if (g_strcmp0 (f->name, key) == 0 && g_str_has_prefix (key, "file "))
+        inst->track_reason = g_strdup_printf ("track %s %s", f->name, what);
+      else if (g_strcmp0 (f->name, key) == 0)
         inst->track_reason = g_strdup_printf ("track %s %s (weight 0)", f->name, what);
       else
         inst->track_reason = g_strdup_printf ("track %s down (weight 0)", f->name);

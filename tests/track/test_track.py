@@ -318,26 +318,23 @@ class TrackTest(unittest.TestCase):
             t.join()
         self.assertEqual(bad, [], "VIP and DIP on different nodes")
 
-    def test_sync_group_backup_pulls(self):
-        """A member that hears a higher priority takes the other member along to backup.
-
-        A third router (the client, sending adverts by hand) claims VI_1 with priority 200:
-        node1's VI_1 goes back to backup, and VI_2, which hears nothing new on its LAN, must
-        follow. When the third router stops, node1's group becomes master again, together."""
-        bed = self.make_bed(nodes=2, lans=2)
+    def group_confs(self, group_extra="", top_extra=""):
+        """VG_1 = VI_1 (VIP on eth0) + VI_2 (DIP on eth1), VRRPv3 at 0.1 s; node1 100, node2 90."""
         confs = {}
         for node, prio in (("node1", 100), ("node2", 90)):
-            d = node_dir(bed, node)
+            d = node_dir(self.bed, node)
             text = textwrap.dedent("""\
                 global_defs {{
                    vrrp_version 3
                 }}
+                {top}
                 vrrp_sync_group VG_1 {{
                    group {{
                       VI_1
                       VI_2
                    }}
                    notify {d}/notify.sh
+                   {extra}
                 }}
                 vrrp_instance VI_1 {{
                     interface eth0
@@ -357,11 +354,43 @@ class TrackTest(unittest.TestCase):
                         {dip}/24
                     }}
                 }}
-                """).format(d=d, prio=prio, vip=VIP, dip=DIP)
+                """).format(d=d, prio=prio, vip=VIP, dip=DIP, extra=group_extra,
+                            top=top_extra.replace("@DIR@", d))
             write(os.path.join(d, "notify.sh"),
                   '#!/bin/sh\necho "$1 $2 $3 $4" >> %s/notify.out\n' % d, 0o755)
             confs[node] = os.path.join(d, "vipd.conf")
             write(confs[node], text)
+        return confs
+
+    def test_sync_group_tracking(self):
+        """A tracker of the group (weight ignored: a failure is a fault) moves both members."""
+        bed = self.make_bed(nodes=2, lans=2)
+        confs = self.group_confs("track_file {\n tf\n }",
+                                 "vrrp_track_file tf {\n file @DIR@/w\n weight -10\n}")
+        p1 = self.vipd("node1", confs["node1"])
+        self.vipd("node2", confs["node2"])
+        self.wait_owner(VIP, "node1", 6)
+        self.wait_owner(DIP, "node1", 3, "eth1")
+        bed.wait_log(p1, "in sync group VG_1: the weight of file tf is ignored", 1)
+        write(os.path.join(bed.tmpdir, "node1", "w"), "1\n")
+        took = self.wait_owner(VIP, "node2", 3 * 0.1 + SLACK)
+        self.wait_owner(DIP, "node2", 3 * 0.1 + SLACK, "eth1")
+        print("group tracker failed on node1 -> both on node2 in %.2f s" % took)
+        bed.wait_log(p1, "(VI_1) master -> fault: fault: track file tf value 1 (weight -10)", 2)
+        self.assertIn("track file tf value 1", bed.wait_log(p1, "(VI_2) master -> fault", 2))
+        bed.wait_log(p1, "(VG_1) sync group master -> fault", 2)
+        write(os.path.join(bed.tmpdir, "node1", "w"), "0\n")
+        self.wait_owner(VIP, "node1", 3 * 0.1 + SLACK)
+        self.wait_owner(DIP, "node1", 3 * 0.1 + SLACK, "eth1")
+
+    def test_sync_group_backup_pulls(self):
+        """A member that hears a higher priority takes the other member along to backup.
+
+        A third router (the client, sending adverts by hand) claims VI_1 with priority 200:
+        node1's VI_1 goes back to backup, and VI_2, which hears nothing new on its LAN, must
+        follow. When the third router stops, node1's group becomes master again, together."""
+        bed = self.make_bed(nodes=2, lans=2)
+        confs = self.group_confs()
         p1 = self.vipd("node1", confs["node1"])
         self.vipd("node2", confs["node2"])
         self.wait_owner(VIP, "node1", 6)
