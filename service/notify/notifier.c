@@ -137,3 +137,16 @@ vipd_notifier_transition (VipdNotifier *n, VipdNotifyKind kind, const char *name
   if (smtp_alert)
     vipd_smtp_alert_send (n->smtp, kind, name, old_state, state, priority, reason);
 }
+
+gboolean
+vipd_notifier_busy (VipdNotifier *n)
+{
+  GHashTableIter iter;
+  gpointer q;
+
+  g_hash_table_iter_init (&iter, n->queues);
+  while (g_hash_table_iter_next (&iter, NULL, &q))
+    if (vipd_notify_queue_length (q) > 0)
+      return TRUE;
+  return FALSE;
+}

@@ -26,4 +26,7 @@ void vipd_notifier_transition (VipdNotifier *n, VipdNotifyKind kind, const char 
                                const VipdNotifySet *set, gboolean smtp_alert, VipdState old_state,
                                VipdState state, guint8 priority, const char *reason);
 
+/* Notify scripts are queued or running. */
+gboolean vipd_notifier_busy (VipdNotifier *n);
+
 G_END_DECLS

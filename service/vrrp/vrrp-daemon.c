@@ -33,6 +33,7 @@ struct _VipdDaemon
   GHashTable *sockets;   /* key -> SocketEntry* */
   gboolean stopping;
   guint handover_source;
+  guint drain_source;
   guint64 handover_deadline;
   GSourceFunc done;
   gpointer done_data;
@@ -122,6 +123,7 @@ vipd_daemon_free (VipdDaemon *d)
   if (d == NULL)
     return;
   g_clear_handle_id (&d->handover_source, g_source_remove);
+  g_clear_handle_id (&d->drain_source, g_source_remove);
   unwire_trackers (d);
   /* Sockets first: instances must not receive while they are being freed. */
   if (d->sockets)
@@ -500,11 +502,33 @@ vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
   return TRUE;
 }
 
+/* notify_stop and friends get their time (each is bounded by its own timeout) before the
+ * process exits and kills what is left. */
+static gboolean
+drain_poll (gpointer data)
+{
+  VipdDaemon *d = data;
+
+  if (vipd_notifier_busy (d->notifier) && (guint64) g_get_monotonic_time () < d->handover_deadline)
+    return G_SOURCE_CONTINUE;
+  d->drain_source = 0;
+  if (d->done)
+    d->done (d->done_data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 finish_stop (VipdDaemon *d)
 {
   g_clear_handle_id (&d->handover_source, g_source_remove);
   vipd_daemon_stop_now (d);
+  if (d->notifier && vipd_notifier_busy (d->notifier))
+    {
+      d->handover_deadline = (guint64) g_get_monotonic_time ()
+                             + (guint64) (VIPD_NOTIFY_TIMEOUT_MS + 1000) * 1000;
+      d->drain_source = g_timeout_add (HANDOVER_POLL_MS, drain_poll, d);
+      return;
+    }
   if (d->done)
     d->done (d->done_data);
 }

@@ -468,6 +468,30 @@ class TrackTest(unittest.TestCase):
                          ['INSTANCE "VI_1" %s' % s for s in trans])
         self.assertRegex(fifo_lines[-1], r'^INSTANCE "VI_1" MASTER 100$')
 
+    def test_notify_timeout_and_stop(self):
+        """A hung notify script is killed at 10 s and the next one runs; notify_stop runs at exit."""
+        bed = self.make_bed(nodes=1, client=False)
+        d = node_dir(bed, "node1")
+        marker = "5%d" % (os.getpid() % 100000)
+        out = os.path.join(d, "notify.out")
+        inst = ("notify_master \"/bin/sleep %s\"\nnotify \"echo $3 >> %s\"\n"
+                "notify_stop \"sleep 0.3; echo stopped >> %s\"\n" % (marker, out, out))
+        p1 = self.vipd("node1", self.pair_conf("node1", 100, "", inst))
+        self.wait_owner(VIP, "node1", 6)
+        master_at = time.monotonic()
+        bed.wait_for(lambda: "MASTER" in (open(out).read() if os.path.exists(out) else ""),
+                     10 + 3, "the notify after the hung notify_master")
+        waited = time.monotonic() - master_at
+        print("generic notify ran %.1f s after the hung notify_master" % waited)
+        self.assertGreater(waited, 8.5)
+        bed.wait_log(p1, "notify script /bin/sleep %s timed out after 10000 ms and was killed" % marker, 1)
+        self.assertEqual(sleeps(marker), [])
+        self.assertEqual(open(out).read().split(), ["BACKUP", "MASTER"])
+        self.assertEqual(bed.stop(p1, timeout=15), 0)
+        # The planned stop hands over first (master -> backup), then stops; notify_stop runs
+        # before the generic notify of the same transition, and vipd waits for both.
+        self.assertEqual(open(out).read().split(), ["BACKUP", "MASTER", "BACKUP", "stopped", "STOP"])
+
     # --- scripts ------------------------------------------------------------------------------
 
     def test_hung_script(self):
