@@ -69,13 +69,30 @@ disable (VipdScriptRunner *r, const char *why)
     r->changed (r, r->changed_data);
 }
 
+/* One result: rise/fall, logs, and the change callback when the status flips. */
+static void
+record (VipdScriptRunner *r, gboolean ok)
+{
+  gboolean was_up = r->rf.up;
+
+  if (!vipd_rise_fall_feed (&r->rf, ok))
+    return;
+  if (was_up)
+    vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL, "vrrp_script %s failed (%s%s)", r->conf->name,
+                       r->last_result, r->conf->fall > 1 ? ", fall reached" : "");
+  else
+    vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL, "vrrp_script %s succeeded%s", r->conf->name,
+                       r->conf->rise > 1 ? " (rise reached)" : "");
+  if (r->changed)
+    r->changed (r, r->changed_data);
+}
+
 static void
 run_done (int wait_status, gboolean timed_out, gpointer data)
 {
   VipdScriptRunner *r = data;
   gboolean ok = !timed_out && WIFEXITED (wait_status) && WEXITSTATUS (wait_status) == 0;
   guint64 took_ms = ((guint64) g_get_monotonic_time () - r->started_at) / 1000;
-  gboolean was_up = r->rf.up;
 
   r->running = NULL;
   if (timed_out)
@@ -94,16 +111,7 @@ run_done (int wait_status, gboolean timed_out, gpointer data)
   if (timed_out)
     vipd_log_instance (G_LOG_LEVEL_WARNING, NULL, "vrrp_script %s %s", r->conf->name,
                        r->last_result);
-  if (!vipd_rise_fall_feed (&r->rf, ok))
-    return;
-  if (was_up)
-    vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL, "vrrp_script %s failed (%s%s)", r->conf->name,
-                       r->last_result, r->conf->fall > 1 ? ", fall reached" : "");
-  else
-    vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL, "vrrp_script %s succeeded%s", r->conf->name,
-                       r->conf->rise > 1 ? " (rise reached)" : "");
-  if (r->changed)
-    r->changed (r, r->changed_data);
+  record (r, ok);
 }
 
 static gboolean
@@ -123,10 +131,14 @@ tick (gpointer data)
   r->running = vipd_spawn_start (r->argv, &r->run_as, timeout_ms (r), run_done, r, &error);
   if (r->running == NULL)
     {
-      g_autofree char *why = g_strdup_printf ("cannot run \"%s\": %s", r->argv[0], error->message);
+      /* A script that cannot start (not there yet, not executable) fails; said once. */
+      char now[sizeof r->last_result];
 
-      disable (r, why);
-      return G_SOURCE_REMOVE;
+      g_snprintf (now, sizeof now, "cannot run %s: %s", r->argv[0], error->message);
+      if (g_strcmp0 (now, r->last_result) != 0)
+        vipd_log_instance (G_LOG_LEVEL_WARNING, NULL, "vrrp_script %s: %s", r->conf->name, now);
+      g_strlcpy (r->last_result, now, sizeof r->last_result);
+      record (r, FALSE);
     }
   return G_SOURCE_CONTINUE;
 }

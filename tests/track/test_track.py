@@ -526,6 +526,20 @@ class TrackTest(unittest.TestCase):
         bed.stop(p1)
         bed.wait_for(lambda: not sleeps(marker), 3, "the script's sleep to be killed")
 
+    def test_script_missing_then_created(self):
+        """A script file that does not exist fails (weight 0: fault) until it is created."""
+        bed = self.make_bed(nodes=1, client=False)
+        path = os.path.join(node_dir(bed, "node1"), "later.sh")
+        top = "vrrp_script later {\n script %s\n interval 0.2\n weight 0\n}" % path
+        p1 = self.vipd("node1", self.pair_conf("node1", 100, top, "track_script {\n later\n}"))
+        line = bed.wait_log(p1, "-> fault", 5)
+        self.assertIn("track script later failed (cannot run %s" % path, line)
+        self.assertEqual(self.owners(VIP), [])
+        write(path, "#!/bin/sh\nexit 0\n", 0o755)
+        took = self.wait_owner(VIP, "node1", 0.2 + 3 * 0.1 + SLACK)
+        print("script created -> VIP in %.2f s" % took)
+        bed.wait_log(p1, "fault -> backup: fault cleared: track script later succeeded", 1)
+
     def test_script_security(self):
         """enable_script_security refuses a script in a directory anyone may write, by name."""
         bed = self.make_bed(nodes=1, client=False)
