@@ -7,6 +7,9 @@
 #include "admin-store.h"
 #include "config-files.h"
 #include "log.h"
+#include "notifier.h"
+#include "sync-group.h"
+#include "track-hub.h"
 
 /* How often a planned stop checks whether every hand-over has completed. */
 #define HANDOVER_POLL_MS 5
@@ -31,6 +34,7 @@ struct _VipdDaemon
   GHashTable *sockets;   /* key -> SocketEntry* */
   gboolean stopping;
   guint handover_source;
+  guint drain_source;
   guint64 handover_deadline;
   GSourceFunc done;
   gpointer done_data;
@@ -39,7 +43,13 @@ struct _VipdDaemon
   gboolean maintenance;
   VipdDaemonObserver observer;
   gpointer observer_data;
+  VipdTrackHub *hub;
+  VipdNotifier *notifier;
+  GPtrArray *groups; /* VipdVrrpSyncGroup*, owned */
 };
+
+static void wire_trackers (VipdDaemon *d);
+static void unwire_trackers (VipdDaemon *d);
 
 static void
 socket_entry_free (gpointer data)
@@ -59,6 +69,8 @@ on_link_changed (const VipdLinkInfo *link, gpointer user_data)
 
   for (guint i = 0; i < d->instances->len; i++)
     vipd_vrrp_instance_link_changed (g_ptr_array_index (d->instances, i), link);
+  if (d->hub)
+    vipd_track_hub_link_changed (d->hub, link);
 }
 
 static void
@@ -121,11 +133,14 @@ vipd_daemon_free (VipdDaemon *d)
   if (d == NULL)
     return;
   g_clear_handle_id (&d->handover_source, g_source_remove);
+  g_clear_handle_id (&d->drain_source, g_source_remove);
+  unwire_trackers (d);
   /* Sockets first: instances must not receive while they are being freed. */
   if (d->sockets)
     g_hash_table_destroy (d->sockets);
   if (d->instances)
     g_ptr_array_unref (d->instances);
+  vipd_notifier_free (d->notifier);
   vipd_link_monitor_free (d->mon);
   vipd_vip_netlink_free (d->nl);
   vipd_admin_store_free (d->store);
@@ -214,10 +229,24 @@ detach_socket (VipdDaemon *d, VipdVrrpInstance *inst)
       g_hash_table_iter_remove (&iter);
 }
 
+/* --- tracking, sync groups and notifications --- */
+
+static VipdVrrpSyncGroup *
+group_of (VipdDaemon *d, const VipdVrrpInstance *inst)
+{
+  for (guint i = 0; d->groups && i < d->groups->len; i++)
+    if (vipd_vrrp_sync_group_has_member (g_ptr_array_index (d->groups, i), inst))
+      return g_ptr_array_index (d->groups, i);
+  return NULL;
+}
+
 static void
 on_instance_changed (VipdVrrpInstance *inst, const VipdActions *a, gpointer user_data)
 {
   VipdDaemon *d = user_data;
+
+  const VipdInstance *conf = vipd_vrrp_instance_get_config (inst);
+  VipdVrrpSyncGroup *group = group_of (d, inst);
 
   if (a->state_changed)
     {
@@ -225,11 +254,127 @@ on_instance_changed (VipdVrrpInstance *inst, const VipdActions *a, gpointer user
           d->events, (guint64) g_get_real_time (), vipd_vrrp_instance_get_name (inst),
           vipd_state_name (a->old_state), vipd_state_name (a->new_state), a->reason);
 
+      if (d->notifier)
+        vipd_notifier_transition (d->notifier, VIPD_NOTIFY_INSTANCE, conf->name, &conf->notify,
+                                  conf->smtp_alert, a->old_state, a->new_state,
+                                  vipd_fsm_priority (vipd_vrrp_instance_get_fsm (inst)),
+                                  a->reason);
       if (d->observer.transition)
         d->observer.transition (d, inst, r, d->observer_data);
     }
+  /* This runs after every step; the group only cares about what moves it. */
+  if (group && (a->state_changed || a->master_changed || a->want_master))
+    vipd_vrrp_sync_group_member_changed (group, inst, a);
   if (d->observer.instance_changed)
     d->observer.instance_changed (d, inst, d->observer_data);
+}
+
+static void
+on_group_changed (VipdVrrpSyncGroup *group, VipdState old_state, VipdState new_state,
+                  const char *reason, gpointer user_data)
+{
+  VipdDaemon *d = user_data;
+  const VipdSyncGroup *conf = vipd_vrrp_sync_group_get_config (group);
+
+  if (d->notifier)
+    vipd_notifier_transition (d->notifier, VIPD_NOTIFY_GROUP, conf->name, &conf->notify,
+                              conf->smtp_alert, old_state, new_state, 0, reason);
+}
+
+static const VipdSyncGroup *
+group_config_of (const VipdConfig *config, const char *instance)
+{
+  for (guint i = 0; i < config->sync_groups->len; i++)
+    {
+      const VipdSyncGroup *g = g_ptr_array_index (config->sync_groups, i);
+
+      for (guint j = 0; j < g->members->len; j++)
+        if (g_strcmp0 (((VipdTrackRef *) g_ptr_array_index (g->members, j))->name, instance) == 0)
+          return g;
+    }
+  return NULL;
+}
+
+/* An instance's trackers are its own plus its sync group's (keepalived's group tracking). */
+static void
+update_tracking (VipdDaemon *d, VipdVrrpInstance *inst, const char *key, const char *what)
+{
+  const VipdInstance *conf = vipd_vrrp_instance_get_config (inst);
+  const VipdSyncGroup *g = group_config_of (d->config, conf->name);
+  g_autoptr (GArray) trackers = g_array_new (FALSE, TRUE, sizeof (VipdTracker));
+
+  vipd_track_hub_collect (d->hub, conf->track_scripts, conf->track_interfaces,
+                          conf->track_files, trackers);
+  if (g)
+    vipd_track_hub_collect (d->hub, g->track_scripts, g->track_interfaces, g->track_files,
+                            trackers);
+  /* keepalived ignores tracking weights inside a sync group: a member's priority moving on its
+   * own could only stall the group (members go master together or not at all), so any
+   * failure is a fault, which the group does move on. */
+  if (g && g->members->len > 1)
+    for (guint i = 0; i < trackers->len; i++)
+      {
+        VipdTracker *t = &g_array_index (trackers, VipdTracker, i);
+
+        if (t->weight != 0 && key == NULL)
+          vipd_log_instance (G_LOG_LEVEL_INFO, conf->name,
+                             "in sync group %s: the weight of %s is ignored; a failure is a fault",
+                             g->name, t->name);
+        t->weight = 0;
+      }
+  vipd_vrrp_instance_set_tracking (inst, (const VipdTracker *) (gpointer) trackers->data,
+                                   trackers->len, key, what);
+}
+
+static void
+on_tracker_changed (const char *key, const char *what, gpointer user_data)
+{
+  VipdDaemon *d = user_data;
+
+  for (guint i = 0; i < d->instances->len; i++)
+    update_tracking (d, g_ptr_array_index (d->instances, i), key, what);
+}
+
+/* Builds the hub and the sync groups for d->config and applies the trackers' current state. */
+static void
+wire_trackers (VipdDaemon *d)
+{
+  d->hub = vipd_track_hub_new (d->config, d->mon, on_tracker_changed, d);
+  d->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) vipd_vrrp_sync_group_free);
+  for (guint i = 0; i < d->config->sync_groups->len; i++)
+    {
+      const VipdSyncGroup *conf = g_ptr_array_index (d->config->sync_groups, i);
+      g_autoptr (GPtrArray) members = g_ptr_array_new ();
+
+      for (guint j = 0; j < conf->members->len; j++)
+        for (guint k = 0; k < d->instances->len; k++)
+          {
+            VipdVrrpInstance *inst = g_ptr_array_index (d->instances, k);
+
+            if (g_strcmp0 (vipd_vrrp_instance_get_name (inst),
+                           ((VipdTrackRef *) g_ptr_array_index (conf->members, j))->name) == 0)
+              g_ptr_array_add (members, inst);
+          }
+      g_ptr_array_add (d->groups, vipd_vrrp_sync_group_new (conf, members, on_group_changed, d));
+    }
+  for (guint i = 0; i < d->instances->len; i++)
+    {
+      VipdVrrpInstance *inst = g_ptr_array_index (d->instances, i);
+
+      /* An instance that left its group (reload) must not keep the group's fault. */
+      if (group_of (d, inst) == NULL)
+        vipd_vrrp_instance_set_sync_fault (inst, FALSE, "no longer in a sync group");
+      update_tracking (d, inst, NULL, NULL);
+    }
+  for (guint i = 0; i < d->groups->len; i++)
+    vipd_vrrp_sync_group_refresh (g_ptr_array_index (d->groups, i));
+}
+
+static void
+unwire_trackers (VipdDaemon *d)
+{
+  g_clear_pointer (&d->groups, g_ptr_array_unref);
+  g_clear_pointer (&d->hub, vipd_track_hub_free);
 }
 
 static VipdVrrpInstance *
@@ -257,10 +402,13 @@ add_instance (VipdDaemon *d, const VipdInstance *conf)
 void
 vipd_daemon_start (VipdDaemon *d)
 {
+  d->notifier = vipd_notifier_new (&d->config->global);
   for (guint i = 0; i < d->config->instances->len; i++)
     add_instance (d, g_ptr_array_index (d->config->instances, i));
+  wire_trackers (d);
   for (guint i = 0; i < d->instances->len; i++)
     vipd_vrrp_instance_start (g_ptr_array_index (d->instances, i));
+  vipd_track_hub_start (d->hub);
   vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL, "started %u VRRP instance%s from %s",
                      d->instances->len, d->instances->len == 1 ? "" : "s", d->config_path);
 }
@@ -329,6 +477,8 @@ vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
       return FALSE;
     }
 
+  /* Trackers and groups point into the old configuration: they are rebuilt below. */
+  unwire_trackers (d);
   /* Match instances by name; keep those that can change in place. */
   old = d->instances;
   d->instances = g_ptr_array_new_with_free_func ((GDestroyNotify) vipd_vrrp_instance_free);
@@ -365,18 +515,28 @@ vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
     }
   g_ptr_array_set_size (old, 0);
 
+  vipd_notifier_free (d->notifier);
   vipd_config_free (d->config);
   d->config = g_steal_pointer (&config);
-  for (guint i = 0; i < d->config->instances->len; i++)
-    {
-      const VipdInstance *conf = g_ptr_array_index (d->config->instances, i);
+  d->notifier = vipd_notifier_new (&d->config->global);
+  {
+    g_autoptr (GPtrArray) fresh = g_ptr_array_new ();
 
-      if (vipd_daemon_find_instance (d, conf->name) == NULL)
-        {
-          vipd_vrrp_instance_start (add_instance (d, conf));
-          added++;
-        }
-    }
+    for (guint i = 0; i < d->config->instances->len; i++)
+      {
+        const VipdInstance *conf = g_ptr_array_index (d->config->instances, i);
+
+        if (vipd_daemon_find_instance (d, conf->name) == NULL)
+          {
+            g_ptr_array_add (fresh, add_instance (d, conf));
+            added++;
+          }
+      }
+    wire_trackers (d);
+    for (guint i = 0; i < fresh->len; i++)
+      vipd_vrrp_instance_start (g_ptr_array_index (fresh, i));
+    vipd_track_hub_start (d->hub);
+  }
   vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL,
                      "reloaded %s: %u instance%s kept, %u started, %u stopped", d->config_path,
                      kept, kept == 1 ? "" : "s", added, removed);
@@ -385,11 +545,33 @@ vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
   return TRUE;
 }
 
+/* notify_stop and friends get their time (each is bounded by its own timeout) before the
+ * process exits and kills what is left. */
+static gboolean
+drain_poll (gpointer data)
+{
+  VipdDaemon *d = data;
+
+  if (vipd_notifier_busy (d->notifier) && (guint64) g_get_monotonic_time () < d->handover_deadline)
+    return G_SOURCE_CONTINUE;
+  d->drain_source = 0;
+  if (d->done)
+    d->done (d->done_data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 finish_stop (VipdDaemon *d)
 {
   g_clear_handle_id (&d->handover_source, g_source_remove);
   vipd_daemon_stop_now (d);
+  if (d->notifier && vipd_notifier_busy (d->notifier))
+    {
+      d->handover_deadline = (guint64) g_get_monotonic_time ()
+                             + (guint64) (VIPD_NOTIFY_TIMEOUT_MS + 1000) * 1000;
+      d->drain_source = g_timeout_add (HANDOVER_POLL_MS, drain_poll, d);
+      return;
+    }
   if (d->done)
     d->done (d->done_data);
 }

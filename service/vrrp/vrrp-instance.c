@@ -20,6 +20,9 @@
 #define FAULT_NO_SOURCE (1u << 2)
 #define FAULT_NO_SOCKET (1u << 3)
 #define FAULT_NO_LINK (1u << 4)
+#define FAULT_TRACK (1u << 5) /* a weight-0 tracker is down */
+#define FAULT_SYNC (1u << 6)  /* another member of the sync group is in fault */
+#define FAULT_NOT_LINK (FAULT_TRACK | FAULT_SYNC)
 
 struct _VipdVrrpInstance
 {
@@ -43,6 +46,9 @@ struct _VipdVrrpInstance
   gpointer changed_data;
   guint64 last_transition_us;
   char *last_reason;
+  char *track_reason; /* why FAULT_TRACK is set */
+  char *sync_reason;  /* why FAULT_SYNC is set */
+  char *prio_note;    /* the last tracker change that moved the priority */
 };
 
 static void step (VipdVrrpInstance *inst, const VipdEvent *ev);
@@ -120,6 +126,9 @@ vipd_vrrp_instance_free (VipdVrrpInstance *inst)
   g_array_unref (inst->vip_addrs);
   g_free (inst->socket_error);
   g_free (inst->last_reason);
+  g_free (inst->track_reason);
+  g_free (inst->sync_reason);
+  g_free (inst->prio_note);
   g_free (inst->name);
   g_free (inst);
 }
@@ -310,6 +319,33 @@ send_advert (VipdVrrpInstance *inst, guint8 priority)
 
 /* --- applying the state machine's actions --- */
 
+/* Every transition names the instance, old -> new state, the reason and the priorities. */
+static void
+log_transition (VipdVrrpInstance *inst, const VipdActions *a)
+{
+  const VipdFsm *f = &inst->fsm;
+  g_autofree char *prio = NULL;
+  char m[VIPD_ADDR_STRLEN];
+
+  if (f->admin_priority != 0)
+    prio = g_strdup_printf ("priority %u (admin; base %u)", vipd_fsm_priority (f),
+                            f->cfg.priority);
+  else if (f->tracked_priority != f->cfg.priority && inst->prio_note)
+    prio = g_strdup_printf ("priority %u (base %u; %s)", vipd_fsm_priority (f), f->cfg.priority,
+                            inst->prio_note);
+  else
+    prio = g_strdup_printf ("priority %u", vipd_fsm_priority (f));
+  if (vipd_addr_is_set (&f->master_addr) && a->new_state == VIPD_STATE_BACKUP)
+    vipd_log_instance (G_LOG_LEVEL_MESSAGE, inst->name, "%s -> %s: %s; %s, master %s priority %u",
+                       vipd_state_name (a->old_state), vipd_state_name (a->new_state),
+                       a->reason[0] ? a->reason : "no reason given", prio,
+                       vipd_addr_format (&f->master_addr, m, sizeof m), f->master_priority);
+  else
+    vipd_log_instance (G_LOG_LEVEL_MESSAGE, inst->name, "%s -> %s: %s; %s",
+                       vipd_state_name (a->old_state), vipd_state_name (a->new_state),
+                       a->reason[0] ? a->reason : "no reason given", prio);
+}
+
 static void
 apply (VipdVrrpInstance *inst, const VipdActions *a)
 {
@@ -336,10 +372,7 @@ apply (VipdVrrpInstance *inst, const VipdActions *a)
       inst->last_reason = g_strdup (a->reason);
       if (a->new_state == VIPD_STATE_MASTER)
         inst->counters.became_master++;
-      vipd_log_instance (G_LOG_LEVEL_MESSAGE, inst->name, "%s -> %s: %s (priority %u)",
-                         vipd_state_name (a->old_state), vipd_state_name (a->new_state),
-                         a->reason[0] ? a->reason : "no reason given",
-                         vipd_fsm_priority (&inst->fsm));
+      log_transition (inst, a);
     }
   if (inst->changed)
     inst->changed (inst, a, inst->changed_data);
@@ -377,6 +410,12 @@ fault_reason (const VipdVrrpInstance *inst)
   if (inst->faults & FAULT_NO_SOURCE)
     return g_strdup_printf ("interface %s has no %s address to send from", ifname,
                             inst->conf->family == AF_INET6 ? "IPv6 link-local" : "IPv4");
+  if (inst->faults & FAULT_TRACK)
+    return g_strdup (inst->track_reason);
+  if (inst->faults & FAULT_SYNC)
+    return g_strdup (inst->sync_reason);
+  if (inst->track_reason)
+    return g_strdup_printf ("%s", inst->track_reason);
   return g_strdup_printf ("interface %s is usable again", ifname);
 }
 
@@ -391,6 +430,8 @@ set_faults (VipdVrrpInstance *inst, guint faults)
   if (!inst->started || (old == 0) == (faults == 0))
     return;
   reason = fault_reason (inst);
+  if (faults == 0)
+    g_clear_pointer (&inst->track_reason, g_free);
   ev.type = faults ? VIPD_EV_FAULT_ON : VIPD_EV_FAULT_OFF;
   ev.reason = reason;
   step (inst, &ev);
@@ -437,7 +478,7 @@ link_faults (VipdVrrpInstance *inst)
     }
   else
     faults |= FAULT_NO_SOURCE;
-  return faults;
+  return faults | (inst->faults & FAULT_NOT_LINK);
 }
 
 void
@@ -447,6 +488,8 @@ vipd_vrrp_instance_start (VipdVrrpInstance *inst)
 
   vipd_vip_holder_remove_leftovers (inst->vips);
   inst->faults = link_faults (inst);
+  if (inst->faults & FAULT_TRACK)
+    vipd_log_instance (G_LOG_LEVEL_MESSAGE, inst->name, "starts in fault: %s", inst->track_reason);
   inst->started = TRUE;
   step (inst, &ev);
   if (inst->faults)
@@ -482,6 +525,115 @@ vipd_vrrp_instance_address_changed (VipdVrrpInstance *inst, const VipdAddrEvent 
     return;
   if ((int) if_nametoindex (inst->conf->interface) == ev->ifindex)
     set_faults (inst, link_faults (inst));
+}
+
+/* --- trackers and sync groups --- */
+
+static const VipdTracker *
+find_tracker (const VipdTracker *t, guint n, const char *key)
+{
+  for (guint i = 0; key && i < n; i++)
+    if (g_strcmp0 (t[i].name, key) == 0)
+      return &t[i];
+  return NULL;
+}
+
+void
+vipd_vrrp_instance_set_tracking (VipdVrrpInstance *inst, const VipdTracker *trackers, guint n,
+                                 const char *key, const char *what)
+{
+  VipdPriorityResult res;
+  const VipdTracker *cause = find_tracker (trackers, n, key);
+  guint faults = inst->faults & ~FAULT_TRACK;
+
+  vipd_priority_compute (inst->fsm.cfg.priority, trackers, n, 0, &res);
+  if (res.priority != inst->fsm.tracked_priority)
+    {
+      g_autofree char *reason = NULL;
+      guint8 before = inst->fsm.tracked_priority;
+      VipdEvent ev = { .type = VIPD_EV_PRIORITY, .priority = res.priority };
+
+      /* A file's effect is already in what ("value 3 (weight -10)"). */
+      if (cause != NULL && g_str_has_prefix (key, "file "))
+        reason = g_strdup_printf ("track %s %s", key, what);
+      else if (cause != NULL)
+        reason = g_strdup_printf ("track %s %s (weight %+d)", key, what, cause->weight);
+      else
+        reason = g_strdup ("trackers at start");
+      g_free (inst->prio_note);
+      inst->prio_note = g_strdup_printf ("%s: priority %u -> %u", reason, before, res.priority);
+      vipd_log_instance (G_LOG_LEVEL_MESSAGE, inst->name, "%s, in %s", inst->prio_note,
+                         vipd_state_name (inst->fsm.state));
+      ev.reason = reason;
+      if (inst->started)
+        step (inst, &ev);
+      else
+        inst->fsm.tracked_priority = res.priority;
+    }
+  if (res.fault)
+    {
+      const VipdTracker *f = &trackers[res.fault_tracker];
+
+      g_free (inst->track_reason);
+      if (g_strcmp0 (f->name, key) == 0 && g_str_has_prefix (key, "file "))
+        inst->track_reason = g_strdup_printf ("track %s %s", f->name, what);
+      else if (g_strcmp0 (f->name, key) == 0)
+        inst->track_reason = g_strdup_printf ("track %s %s (weight 0)", f->name, what);
+      else
+        inst->track_reason = g_strdup_printf ("track %s down (weight 0)", f->name);
+      faults |= FAULT_TRACK;
+    }
+  else if (inst->faults & FAULT_TRACK)
+    {
+      g_free (inst->track_reason);
+      inst->track_reason = key ? g_strdup_printf ("track %s %s", key, what) : NULL;
+    }
+  set_faults (inst, faults);
+}
+
+void
+vipd_vrrp_instance_set_sync_fault (VipdVrrpInstance *inst, gboolean on, const char *reason)
+{
+  if (on == ((inst->faults & FAULT_SYNC) != 0))
+    return;
+  g_free (inst->sync_reason);
+  inst->sync_reason = g_strdup (reason);
+  if (!on && (inst->faults & ~FAULT_SYNC) == 0)
+    {
+      /* The fault-cleared line says why: the group's fault ended. */
+      g_free (inst->track_reason);
+      inst->track_reason = g_strdup (reason);
+    }
+  set_faults (inst, on ? inst->faults | FAULT_SYNC : inst->faults & ~FAULT_SYNC);
+}
+
+gboolean
+vipd_vrrp_instance_has_own_fault (const VipdVrrpInstance *inst)
+{
+  return (inst->faults & ~FAULT_SYNC) != 0;
+}
+
+char *
+vipd_vrrp_instance_fault_reason (const VipdVrrpInstance *inst)
+{
+  return fault_reason (inst);
+}
+
+void
+vipd_vrrp_instance_set_sync_gated (VipdVrrpInstance *inst, gboolean gated)
+{
+  inst->fsm.sync_gated = gated;
+  if (!gated)
+    inst->fsm.want_master = FALSE;
+}
+
+void
+vipd_vrrp_instance_sync_event (VipdVrrpInstance *inst, VipdEventType type, const char *reason)
+{
+  VipdEvent ev = { .type = type, .reason = reason };
+
+  if (inst->started)
+    step (inst, &ev);
 }
 
 /* --- receiving --- */

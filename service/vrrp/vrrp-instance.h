@@ -6,6 +6,7 @@
 
 #include "config/config-model.h"
 #include "fsm/fsm.h"
+#include "fsm/priority.h"
 #include "link-monitor.h"
 #include "vip-netlink.h"
 #include "vrrp-socket.h"
@@ -72,6 +73,20 @@ void vipd_vrrp_instance_admin (VipdVrrpInstance *inst, VipdEventType type, guint
                                const char *reason);
 /* Sends a burst of GARP/NA for the VIPs; FALSE when they are not held here. */
 gboolean vipd_vrrp_instance_send_garp (VipdVrrpInstance *inst);
+/* The trackers of this instance (its own and its sync group's) as they are now; key and what
+ * name the one that just changed, for the log and the transition reason (NULL at start). The
+ * priority is computed with vipd_priority_compute; a weight-0 tracker down means fault. */
+void vipd_vrrp_instance_set_tracking (VipdVrrpInstance *inst, const VipdTracker *trackers,
+                                      guint n, const char *key, const char *what);
+/* Sync groups: the fault another member is in, held on this one too. */
+void vipd_vrrp_instance_set_sync_fault (VipdVrrpInstance *inst, gboolean on, const char *reason);
+/* A fault of its own (interface, tracker, socket), not one held for the group. */
+gboolean vipd_vrrp_instance_has_own_fault (const VipdVrrpInstance *inst);
+char *vipd_vrrp_instance_fault_reason (const VipdVrrpInstance *inst);
+/* Sync groups: gate the state machine (see fsm.h) and feed it VIPD_EV_SYNC_*. */
+void vipd_vrrp_instance_set_sync_gated (VipdVrrpInstance *inst, gboolean gated);
+void vipd_vrrp_instance_sync_event (VipdVrrpInstance *inst, VipdEventType type,
+                                    const char *reason);
 
 const char *vipd_vrrp_instance_get_name (const VipdVrrpInstance *inst);
 const VipdInstance *vipd_vrrp_instance_get_config (const VipdVrrpInstance *inst);

@@ -13,6 +13,11 @@ are ever signalled.
 
 Addresses (documentation ranges only): nodeN has 192.0.2.(10+N)/24 and 2001:db8::(10+N)/64,
 the client 192.0.2.100/24 and 2001:db8::100/64.
+
+``Bed(lans=2)`` adds a second LAN (a bridge ``br1`` next to ``br0``): every node and the client
+get an ``eth1`` with 198.51.100.(10+N)/24 (client 198.51.100.100) and 2001:db8:1::(10+N)/64.
+``set_port(node, up, lan)`` takes a node's bridge port down or up, so that node's interface
+loses or regains carrier.
 """
 
 import atexit
@@ -97,12 +102,13 @@ class Proc:
 
 
 class Bed:
-    def __init__(self, nodes=2, client=True):
+    def __init__(self, nodes=2, client=True, lans=1):
         global _bed_counter
         _install_handlers()
         suffix = "" if _bed_counter == 0 else chr(ord("a") + _bed_counter % 26)
         _bed_counter += 1
         self.prefix = "vt%d%s" % (os.getpid(), suffix)
+        self.lans = lans
         self.nodes = ["node%d" % i for i in range(1, nodes + 1)]
         if client:
             self.nodes.append("client")
@@ -123,15 +129,18 @@ class Bed:
     def ns(self, node):
         return "%s-%s" % (self.prefix, node)
 
-    def _port(self, node):
+    def _port(self, node, lan=0):
         short = "c" if node == "client" else "n" + node[4:]
-        return self.prefix + short  # <= 15 characters: "vt" + pid (<= 7) + letter + "n12"
+        # <= 15 characters: "vt" + pid (<= 7) + letter + "n12" (+ "b" on the second LAN)
+        return self.prefix + short + ("b" if lan else "")
 
-    def ipv4(self, node):
-        return "192.0.2.100" if node == "client" else "192.0.2.%d" % (10 + int(node[4:]))
+    def ipv4(self, node, lan=0):
+        net = "198.51.100" if lan else "192.0.2"
+        return net + (".100" if node == "client" else ".%d" % (10 + int(node[4:])))
 
-    def ipv6(self, node):
-        return "2001:db8::100" if node == "client" else "2001:db8::%d" % (10 + int(node[4:]))
+    def ipv6(self, node, lan=0):
+        net = "2001:db8:1::" if lan else "2001:db8::"
+        return net + ("100" if node == "client" else "%d" % (10 + int(node[4:])))
 
     def log(self, name):
         """A path for a log file that lives as long as the bed."""
@@ -157,22 +166,29 @@ class Bed:
         # The bridge only forwards; IPv6 on its ports would just add DAD noise to captures.
         self._sysctl(br, "net.ipv6.conf.default.disable_ipv6", 1)
         # Snooping would filter ff02::12 until an MLD report was seen: flood every group.
-        self._ip("-n", br, "link", "add", "br0", "type", "bridge", "mcast_snooping", "0")
-        self._ip("-n", br, "link", "set", "br0", "up")
+        for lan in range(self.lans):
+            self._ip("-n", br, "link", "add", "br%d" % lan, "type", "bridge", "mcast_snooping", "0")
+            self._ip("-n", br, "link", "set", "br%d" % lan, "up")
         for node in self.nodes:
             ns = self.ns(node)
             self._add_ns(ns)
             # No DAD: addresses (link-local included) are usable at once, so tests need no sleeps.
             self._sysctl(ns, "net.ipv6.conf.default.accept_dad", 0)
             self._sysctl(ns, "net.ipv6.conf.all.accept_dad", 0)
-            self._ip("-n", br, "link", "add", self._port(node), "type", "veth",
-                     "peer", "name", "eth0", "netns", ns)
-            self._sysctl(ns, "net.ipv6.conf.eth0.accept_dad", 0)
             self._ip("-n", ns, "link", "set", "lo", "up")
-            self._ip("-n", ns, "addr", "add", self.ipv4(node) + "/24", "dev", "eth0")
-            self._ip("-n", ns, "addr", "add", self.ipv6(node) + "/64", "dev", "eth0", "nodad")
-            self._ip("-n", ns, "link", "set", "eth0", "up")
-            self._ip("-n", br, "link", "set", self._port(node), "master", "br0", "up")
+            for lan in range(self.lans):
+                dev = "eth%d" % lan
+                self._ip("-n", br, "link", "add", self._port(node, lan), "type", "veth",
+                         "peer", "name", dev, "netns", ns)
+                self._sysctl(ns, "net.ipv6.conf.%s.accept_dad" % dev, 0)
+                self._ip("-n", ns, "addr", "add", self.ipv4(node, lan) + "/24", "dev", dev)
+                self._ip("-n", ns, "addr", "add", self.ipv6(node, lan) + "/64", "dev", dev, "nodad")
+                self._ip("-n", ns, "link", "set", dev, "up")
+                self._ip("-n", br, "link", "set", self._port(node, lan), "master", "br%d" % lan, "up")
+
+    def set_port(self, node, up, lan=0):
+        """Takes node's bridge port on lan down or up: its ethN loses or regains carrier."""
+        self._ip("-n", self.ns("br"), "link", "set", self._port(node, lan), "up" if up else "down")
 
     # --- running ------------------------------------------------------------------------------
 

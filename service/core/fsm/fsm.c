@@ -128,6 +128,7 @@ static void
 become_master (VipdFsm *fsm, guint64 now, VipdActions *out)
 {
   set_state (fsm, VIPD_STATE_MASTER, out);
+  fsm->want_master = FALSE;
   fsm->down_at = VIPD_FSM_NO_DEADLINE;
   fsm->preempt_at = 0;
   fsm->handing_over = FALSE;
@@ -144,6 +145,7 @@ static void
 become_backup (VipdFsm *fsm, guint64 now, VipdActions *out)
 {
   set_state (fsm, VIPD_STATE_BACKUP, out);
+  fsm->want_master = FALSE;
   fsm->adver_at = VIPD_FSM_NO_DEADLINE;
   fsm->down_at = now + master_down_us (fsm);
   if (!fsm->handing_over)
@@ -232,6 +234,7 @@ advert_in_backup (VipdFsm *fsm, const VipdEvent *ev, guint64 now, VipdActions *o
     return; /* the down timer keeps running: we take over when it expires */
   if (ev->priority >= mine)
     fsm->preempt_at = 0;
+  fsm->want_master = FALSE; /* a master we defer to is alive */
   learn_interval (fsm, ev);
   fsm->down_at = now + master_down_us (fsm);
 }
@@ -300,6 +303,15 @@ on_timer (VipdFsm *fsm, guint64 now, VipdActions *out)
 {
   if (fsm->state == VIPD_STATE_MASTER && now >= fsm->adver_at)
     send_advert (fsm, vipd_fsm_priority (fsm), now, out);
+  else if (fsm->state == VIPD_STATE_BACKUP && now >= fsm->down_at && fsm->sync_gated)
+    {
+      /* Ask again after another Master_Down_Interval unless a master speaks first. */
+      fsm->down_at = now + master_down_us (fsm);
+      out->want_master = TRUE;
+      if (!fsm->want_master)
+        say (out, "master down timer expired: waiting for the sync group");
+      fsm->want_master = TRUE;
+    }
   else if (fsm->state == VIPD_STATE_BACKUP && now >= fsm->down_at)
     {
       become_master (fsm, now, out);
@@ -488,10 +500,26 @@ vipd_fsm_step (VipdFsm *fsm, const VipdEvent *ev, guint64 now, VipdActions *out)
           say (out, "%s", ev->reason != NULL ? ev->reason : "maintenance off");
         }
       break;
+    case VIPD_EV_SYNC_MASTER:
+      if (fsm->state == VIPD_STATE_BACKUP)
+        {
+          become_master (fsm, now, out);
+          with_reason (out, "sync group", ev->reason);
+        }
+      break;
+    case VIPD_EV_SYNC_BACKUP:
+      if (fsm->state == VIPD_STATE_MASTER)
+        {
+          resign (fsm, now, out);
+          become_backup (fsm, now, out);
+          set_master (fsm, NULL, 0, out);
+          with_reason (out, "sync group", ev->reason);
+        }
+      break;
     default:
       g_return_val_if_reached (FALSE);
     }
 
   return out->send_advert || out->add_vips || out->remove_vips || out->send_garp
-         || out->state_changed || out->master_changed || out->reason[0] != '\0';
+         || out->want_master || out->state_changed || out->master_changed || out->reason[0] != '\0';
 }

@@ -14,7 +14,12 @@
  *  - Fault cleared and maintenance off go to backup, except the owner, which goes to master as
  *    it does at startup (RFC 5798 §6.4.1).
  *  - Admin priorities live here, on top of the tracker-derived priority the shell passes in
- *    VIPD_EV_PRIORITY (use vipd_priority_compute() with admin 0 for it). */
+ *    VIPD_EV_PRIORITY (use vipd_priority_compute() with admin 0 for it).
+ *  - Sync groups (keepalived's vrrp_sync_group) are run by the shell with three pieces here:
+ *    a member whose `sync_gated` flag is set never becomes master on its own: when its down
+ *    timer expires (or it would preempt) it stays backup and reports `want_master`; the shell
+ *    sends VIPD_EV_SYNC_MASTER to every member once all of them want it (or are master), and
+ *    VIPD_EV_SYNC_BACKUP to the masters when one member falls back to backup. */
 #pragma once
 
 #include <glib.h>
@@ -64,6 +69,8 @@ typedef enum
   VIPD_EV_ADMIN_RESET_PRIORITY,
   VIPD_EV_MAINTENANCE_ON,
   VIPD_EV_MAINTENANCE_OFF,
+  VIPD_EV_SYNC_MASTER,     /* sync group: a backup becomes master now; reason = why */
+  VIPD_EV_SYNC_BACKUP,     /* sync group: a master resigns (priority 0) to backup; reason = why */
 } VipdEventType;
 
 typedef struct
@@ -91,6 +98,7 @@ typedef struct
   gboolean master_changed;
   VipdAddr master_addr;     /* unset when unknown */
   guint8 master_priority;   /* 0 when unknown */
+  gboolean want_master;     /* sync_gated and ready to become master: ask the group */
   char reason[VIPD_FSM_REASON_LEN]; /* why; empty when nothing noteworthy happened */
 } VipdActions;
 
@@ -110,6 +118,8 @@ typedef struct
   guint64 adver_at;          /* master: next advert */
   guint64 down_at;           /* backup: master down; maintenance: end of hand-over */
   guint64 preempt_at;        /* 0 = no lower-priority master seen yet */
+  gboolean sync_gated;       /* set by the shell for members of a sync group */
+  gboolean want_master;      /* gated backup whose down timer expired; cleared by a master's advert */
 } VipdFsm;
 
 /* Puts fsm in state init with cfg copied; nothing happens until VIPD_EV_STARTUP. */

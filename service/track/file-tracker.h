@@ -1,0 +1,25 @@
+/* file-tracker.h — one vrrp_track_file: the integer in a file, watched with GFileMonitor.
+ * A missing or unreadable file reads as 0. */
+#pragma once
+
+#include <glib.h>
+
+#include "config/config-model.h"
+
+G_BEGIN_DECLS
+
+typedef struct _VipdFileTracker VipdFileTracker;
+
+/* Called from the main loop when the value changed. */
+typedef void (*VipdFileChangedFunc) (VipdFileTracker *tracker, gpointer user_data);
+
+/* Writes init_file when configured, reads the value and starts watching. conf is borrowed. */
+VipdFileTracker *vipd_file_tracker_new (const VipdTrackFile *conf, VipdFileChangedFunc changed,
+                                        gpointer user_data);
+void vipd_file_tracker_free (VipdFileTracker *tracker);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipdFileTracker, vipd_file_tracker_free)
+
+const VipdTrackFile *vipd_file_tracker_get_config (const VipdFileTracker *tracker);
+gint64 vipd_file_tracker_get_value (const VipdFileTracker *tracker);
+
+G_END_DECLS

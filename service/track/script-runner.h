@@ -1,0 +1,35 @@
+/* script-runner.h — one vrrp_script: run every interval as an asynchronous child, at most one
+ * run at a time, killed at its timeout (a failure), rise/fall applied to the results. */
+#pragma once
+
+#include <glib.h>
+
+#include "config/config-model.h"
+
+G_BEGIN_DECLS
+
+typedef struct _VipdScriptRunner VipdScriptRunner;
+
+/* Called from the main loop when the script's status (up/down) changed. */
+typedef void (*VipdScriptChangedFunc) (VipdScriptRunner *runner, gpointer user_data);
+
+/* A runner for conf (borrowed, with global). It does nothing until started. */
+VipdScriptRunner *vipd_script_runner_new (const VipdScript *conf, const VipdGlobalDefs *global,
+                                          VipdScriptChangedFunc changed, gpointer user_data);
+/* Checks the script (user, enable_script_security) and starts the interval; a script that is
+ * refused is disabled with a log line saying why. */
+void vipd_script_runner_start (VipdScriptRunner *runner);
+/* Kills a run in progress and frees; NULL is allowed. */
+void vipd_script_runner_free (VipdScriptRunner *runner);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipdScriptRunner, vipd_script_runner_free)
+
+const char *vipd_script_runner_get_name (const VipdScriptRunner *runner);
+const VipdScript *vipd_script_runner_get_config (const VipdScriptRunner *runner);
+/* The status after rise/fall: TRUE = ok. */
+gboolean vipd_script_runner_is_up (const VipdScriptRunner *runner);
+/* Refused (insecure, unknown user, cannot start): it does not count, as in keepalived. */
+gboolean vipd_script_runner_is_disabled (const VipdScriptRunner *runner);
+/* Why the last run failed ("exit status 1", "timed out after 2000 ms"), or "" after success. */
+const char *vipd_script_runner_get_last_result (const VipdScriptRunner *runner);
+
+G_END_DECLS

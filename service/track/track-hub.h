@@ -1,0 +1,37 @@
+/* track-hub.h — every tracker of one configuration (vrrp_script runners, vrrp_track_file
+ * watchers, tracked interfaces) and the lists of VipdTracker that instances and sync groups
+ * feed into vipd_priority_compute(). */
+#pragma once
+
+#include <glib.h>
+
+#include "config/config-model.h"
+#include "fsm/priority.h"
+#include "link-monitor.h"
+
+G_BEGIN_DECLS
+
+typedef struct _VipdTrackHub VipdTrackHub;
+
+/* A tracker changed. key is the tracker's name as it appears in VipdTracker.name
+ * ("script chk_down", "file tf", "interface eth1"); what says how ("failed (exit status 1)"). */
+typedef void (*VipdTrackHubChangedFunc) (const char *key, const char *what, gpointer user_data);
+
+/* config and mon are borrowed and must outlive the hub. */
+VipdTrackHub *vipd_track_hub_new (const VipdConfig *config, VipdLinkMonitor *mon,
+                                  VipdTrackHubChangedFunc changed, gpointer user_data);
+/* Starts the script runners (their first runs happen from the main loop). */
+void vipd_track_hub_start (VipdTrackHub *hub);
+/* Kills running scripts, stops watching; NULL is allowed. */
+void vipd_track_hub_free (VipdTrackHub *hub);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipdTrackHub, vipd_track_hub_free)
+
+/* The link monitor saw link a change. */
+void vipd_track_hub_link_changed (VipdTrackHub *hub, const VipdLinkInfo *link);
+
+/* Appends one VipdTracker per reference (VipdTrackRef*, any array may be NULL) to out; a
+ * reference's own weight overrides the tracked object's. Names are interned strings. */
+void vipd_track_hub_collect (VipdTrackHub *hub, const GPtrArray *scripts, const GPtrArray *ifaces,
+                             const GPtrArray *files, GArray *out);
+
+G_END_DECLS
