@@ -3,6 +3,7 @@
 
 #include "bus-authority.h"
 #include "bus-names.h"
+#include "bus-track.h"
 #include "fsm/priority.h"
 
 struct _VipdBusInstance
@@ -223,7 +224,9 @@ vipd_bus_instance_sync (VipdBusInstance *bi)
   char owner_text[VIPD_ADDR_STRLEN] = "";
   const char *reason = "";
   guint64 last = vipd_vrrp_instance_get_last_transition (bi->inst, &reason);
-  const char *const no_scripts[] = { NULL };
+  const VipdConfig *config = vipd_daemon_get_config (bi->daemon);
+  g_auto (GStrv) scripts = vipd_bus_track_instance_scripts (config, conf);
+  g_autofree char *group = vipd_bus_track_instance_group (config, conf);
 
   if (vipd_addr_is_set (&owner))
     vipd_addr_format (&owner, owner_text, sizeof owner_text);
@@ -245,9 +248,8 @@ vipd_bus_instance_sync (VipdBusInstance *bi)
                                                  : fsm->master_priority);
   vipd_dbus_instance_set_last_transition (i, last);
   vipd_dbus_instance_set_last_transition_reason (i, reason);
-  /* Sync groups and track scripts are exported with their runtime (vrrp_script, sync groups). */
-  vipd_dbus_instance_set_sync_group (i, "/");
-  vipd_dbus_instance_set_track_scripts (i, no_scripts);
+  vipd_dbus_instance_set_sync_group (i, group);
+  vipd_dbus_instance_set_track_scripts (i, (const char *const *) scripts);
 }
 
 void

@@ -6,6 +6,7 @@
 #include "bus-authority.h"
 #include "bus-instance.h"
 #include "bus-names.h"
+#include "bus-track.h"
 #include "log.h"
 #include "vipd-dbus-generated.h"
 
@@ -22,6 +23,7 @@ struct _VipdBusService
   GDBusObjectManagerServer *server;
   VipdDBusManager *manager;
   GHashTable *instances; /* VipdVrrpInstance* -> VipdBusInstance* */
+  VipdBusTrack *track;   /* track scripts and sync groups */
   guint name_id;
   guint reconnect_id;
   guint counters_id;
@@ -91,7 +93,11 @@ resync_instances (VipdBusService *s)
 static void
 on_instances_changed (VipdDaemon *d, gpointer user_data)
 {
-  resync_instances (user_data);
+  VipdBusService *s = user_data;
+
+  resync_instances (s);
+  if (s->track)
+    vipd_bus_track_rebuild (s->track);
 }
 
 static gboolean
@@ -104,6 +110,9 @@ sync_counters (gpointer user_data)
   g_hash_table_iter_init (&iter, s->instances);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &bi))
     vipd_bus_instance_sync_counters (bi);
+  /* Script runs (LastRun, LastExitStatus) are reported at the same pace as counters. */
+  if (s->track)
+    vipd_bus_track_sync (s->track);
   return G_SOURCE_CONTINUE;
 }
 
@@ -206,6 +215,7 @@ unexport (VipdBusService *s)
     }
   if (s->instances)
     g_hash_table_remove_all (s->instances);
+  g_clear_pointer (&s->track, vipd_bus_track_free);
   if (s->manager)
     {
       g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (s->manager));
@@ -287,6 +297,7 @@ export (VipdBusService *s)
   g_signal_connect (s->manager, "handle-set-maintenance", G_CALLBACK (handle_set_maintenance), s);
   g_signal_connect (s->manager, "handle-get-events", G_CALLBACK (handle_get_events), s);
   resync_instances (s);
+  s->track = vipd_bus_track_new (s->daemon, s->server);
   g_dbus_object_manager_server_set_connection (s->server, s->bus);
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (s->manager), s->bus,
                                          VIPD_DBUS_PATH, NULL))

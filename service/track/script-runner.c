@@ -21,6 +21,8 @@ struct _VipdScriptRunner
   gboolean disabled;
   guint64 started_at;
   char last_result[96];
+  int last_exit_status; /* -1: never ran, killed or timed out */
+  guint64 last_run_us;  /* wall clock of the last completed run; 0 = none */
   VipdScriptChangedFunc changed;
   gpointer changed_data;
 };
@@ -33,6 +35,7 @@ vipd_script_runner_new (const VipdScript *conf, const VipdGlobalDefs *global,
 
   r->conf = conf;
   r->global = global;
+  r->last_exit_status = -1;
   r->changed = changed;
   r->changed_data = user_data;
   vipd_rise_fall_init (&r->rf, conf->rise, conf->fall, conf->init_fail);
@@ -95,6 +98,8 @@ run_done (int wait_status, gboolean timed_out, gpointer data)
   guint64 took_ms = ((guint64) g_get_monotonic_time () - r->started_at) / 1000;
 
   r->running = NULL;
+  r->last_run_us = (guint64) g_get_real_time ();
+  r->last_exit_status = !timed_out && WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
   if (timed_out)
     g_snprintf (r->last_result, sizeof r->last_result, "timed out after %u ms, killed",
                 timeout_ms (r));
@@ -224,4 +229,16 @@ const char *
 vipd_script_runner_get_last_result (const VipdScriptRunner *r)
 {
   return r->last_result;
+}
+
+int
+vipd_script_runner_get_last_exit_status (const VipdScriptRunner *r)
+{
+  return r->last_exit_status;
+}
+
+guint64
+vipd_script_runner_get_last_run (const VipdScriptRunner *r)
+{
+  return r->last_run_us;
 }

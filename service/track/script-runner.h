@@ -32,4 +32,9 @@ gboolean vipd_script_runner_is_disabled (const VipdScriptRunner *runner);
 /* Why the last run failed ("exit status 1", "timed out after 2000 ms"), or "" after success. */
 const char *vipd_script_runner_get_last_result (const VipdScriptRunner *runner);
 
+/* The last completed run's exit status; -1 when it never ran, timed out or was killed. */
+int vipd_script_runner_get_last_exit_status (const VipdScriptRunner *runner);
+/* Wall-clock time (µs since the epoch) of the last completed run; 0 when none. */
+guint64 vipd_script_runner_get_last_run (const VipdScriptRunner *runner);
+
 G_END_DECLS

@@ -220,3 +220,9 @@ vipd_track_hub_collect (VipdTrackHub *hub, const GPtrArray *scripts, const GPtrA
       g_array_append_val (out, t);
     }
 }
+
+VipdScriptRunner *
+vipd_track_hub_get_script (VipdTrackHub *hub, const char *name)
+{
+  return g_hash_table_lookup (hub->runners, name);
+}

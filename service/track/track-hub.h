@@ -8,6 +8,7 @@
 #include "config/config-model.h"
 #include "fsm/priority.h"
 #include "link-monitor.h"
+#include "script-runner.h"
 
 G_BEGIN_DECLS
 
@@ -33,5 +34,8 @@ void vipd_track_hub_link_changed (VipdTrackHub *hub, const VipdLinkInfo *link);
  * reference's own weight overrides the tracked object's. Names are interned strings. */
 void vipd_track_hub_collect (VipdTrackHub *hub, const GPtrArray *scripts, const GPtrArray *ifaces,
                              const GPtrArray *files, GArray *out);
+
+/* The runner of vrrp_script name, or NULL (borrowed; it lives as long as the hub). */
+VipdScriptRunner *vipd_track_hub_get_script (VipdTrackHub *hub, const char *name);
 
 G_END_DECLS

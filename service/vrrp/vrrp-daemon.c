@@ -695,3 +695,15 @@ vipd_daemon_get_config (VipdDaemon *d)
 {
   return d->config;
 }
+
+VipdScriptRunner *
+vipd_daemon_get_script (VipdDaemon *d, const char *name)
+{
+  return d->hub ? vipd_track_hub_get_script (d->hub, name) : NULL;
+}
+
+GPtrArray *
+vipd_daemon_get_sync_groups (VipdDaemon *d)
+{
+  return d->groups;
+}

@@ -6,6 +6,8 @@
 
 #include "config/config.h"
 #include "event-log.h"
+#include "script-runner.h"
+#include "sync-group.h"
 #include "vrrp-instance.h"
 
 G_BEGIN_DECLS
@@ -57,6 +59,10 @@ const char *vipd_daemon_get_config_path (VipdDaemon *daemon);
 VipdVrrpInstance *vipd_daemon_find_instance (VipdDaemon *daemon, const char *name);
 
 GPtrArray *vipd_daemon_get_instances (VipdDaemon *daemon); /* VipdVrrpInstance*, borrowed */
+/* The runner of vrrp_script name (NULL when unknown); replaced on reload. */
+VipdScriptRunner *vipd_daemon_get_script (VipdDaemon *daemon, const char *name);
+/* The running sync groups (VipdVrrpSyncGroup*, borrowed); replaced on reload. */
+GPtrArray *vipd_daemon_get_sync_groups (VipdDaemon *daemon);
 const VipdConfig *vipd_daemon_get_config (VipdDaemon *daemon);
 
 G_END_DECLS

@@ -658,6 +658,56 @@ def case_reload_objects(bed):
     bed.stop(mon)
 
 
+def case_track_objects(bed):
+    """vrrp_script and vrrp_sync_group objects: live script status, the instances that follow a
+    script, group members and state, and their removal on reload."""
+    down = os.path.join(bed.tmpdir, "down")
+    script = ('vrrp_script chk_down {\n    script "[[ -f %s ]] && exit 1 || exit 0"\n'
+              '    interval 0.2\n    weight -10\n}\n\n' % down)
+    group = "vrrp_sync_group VG_1 {\n    group {\n        VI_1\n        VI_2\n    }\n}\n\n"
+    insts = [("VI_1", "eth0", 51, VIP + "/24"), ("VI_2", "eth0", 52, "192.0.2.201/24")]
+    base = conf_text("node1", 150, instances=insts)
+    text = base.replace("    advert_int 0.1\n", "    advert_int 0.1\n    track_script {\n"
+                        "        chk_down\n    }\n", 1)
+    n1 = Node(bed, "node1", script + group + text)
+    n1.start_vipd()
+    wait_master(bed, n1)
+    spath = ROOT + "/script/chk_down"
+    gpath = ROOT + "/group/VG_1"
+    objs = n1.call(ROOT, "org.freedesktop.DBus.ObjectManager", "GetManagedObjects")[0]
+    check(spath in objs and gpath in objs, "objects: %s" % sorted(objs))
+
+    def prop(path, iface, name):
+        return n1.call(path, "org.freedesktop.DBus.Properties", "Get", "ss", iface, name)[0]["data"]
+
+    ts = "org.vipd.Vrrp1.TrackScript"
+    bed.wait_for(lambda: prop(spath, ts, "Status") == "ok", 5, "script status ok")
+    check(prop(spath, ts, "LastExitStatus") == 0, "exit status after a success")
+    check(prop(spath, ts, "LastRun") > 0, "LastRun after a run")
+    check(prop(spath, ts, "Weight") == -10 and prop(spath, ts, "Interval") == 200, "settings")
+    # In a sync group the script tracks both members (group tracking is per member here only
+    # for VI_1, which references it).
+    check(prop(spath, ts, "Instances") == [inst_path("VI_1")],
+          "Instances: %s" % prop(spath, ts, "Instances"))
+    check(prop(inst_path("VI_1"), IFACE_I, "TrackScripts") == [spath], "VI_1 TrackScripts")
+    check(prop(inst_path("VI_2"), IFACE_I, "TrackScripts") == [], "VI_2 TrackScripts")
+    check(prop(inst_path("VI_1"), IFACE_I, "SyncGroup") == gpath, "VI_1 SyncGroup")
+    sg = "org.vipd.Vrrp1.SyncGroup"
+    check(sorted(prop(gpath, sg, "Members")) == [inst_path("VI_1"), inst_path("VI_2")],
+          "Members: %s" % prop(gpath, sg, "Members"))
+    bed.wait_for(lambda: prop(gpath, sg, "State") == "master", 5, "group state master")
+    with open(down, "w"):
+        pass
+    bed.wait_for(lambda: prop(spath, ts, "Status") == "failed", 5, "script status failed")
+    check(prop(spath, ts, "LastExitStatus") == 1, "exit status after the down file")
+    # Reload without the script and the group: their objects go.
+    n1.write_conf(base)
+    n1.call(ROOT, IFACE_M, "Reload")
+    objs = n1.call(ROOT, "org.freedesktop.DBus.ObjectManager", "GetManagedObjects")[0]
+    check(spath not in objs and gpath not in objs, "objects after reload: %s" % sorted(objs))
+    check(prop(inst_path("VI_1"), IFACE_I, "SyncGroup") == "/", "SyncGroup after reload")
+
+
 # === the bus is not a single point of failure =================================================
 
 def case_bus_late(bed):
