@@ -3,13 +3,11 @@
  * are taken here. */
 #include "vrrp-instance.h"
 
-#include <errno.h>
 #include <net/if.h>
 #include <string.h>
-#include <sys/timerfd.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "deadline-source.h"
 #include "log.h"
 #include "vip-holder.h"
 
@@ -150,45 +148,7 @@ vipd_vrrp_instance_set_socket (VipdVrrpInstance *inst, VipdVrrpSocket *sock,
   inst->socket_error = g_strdup (error_message);
 }
 
-/* --- timer: one GSource woken by a timerfd armed at the state machine's next deadline ---
- *
- * Not g_source_set_ready_time(): GLib turns a ready time into a poll() timeout, and for a
- * normal task the kernel lets poll() oversleep by 0.1 % of the timeout (select_estimate_
- * accuracy), which made every Master_Down_Interval 3.6 ms late at 1 s adverts. A timerfd
- * with an absolute CLOCK_MONOTONIC expiry (the clock of g_get_monotonic_time()) only gets
- * the task's timer slack (50 us). */
-
-typedef struct
-{
-  GSource source;
-  int fd;
-  gpointer tag;
-} TimerSource;
-
-static gboolean
-timer_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
-{
-  TimerSource *ts = (TimerSource *) source;
-  guint64 expirations = 0;
-
-  if (ts->fd < 0)
-    g_source_set_ready_time (source, -1);
-  /* Re-armed after the poll (say, by a packet handled first): this wake-up is stale. */
-  else if (read (ts->fd, &expirations, sizeof expirations) != sizeof expirations)
-    return G_SOURCE_CONTINUE;
-  return callback (user_data);
-}
-
-static void
-timer_finalize (GSource *source)
-{
-  TimerSource *ts = (TimerSource *) source;
-
-  if (ts->fd >= 0)
-    close (ts->fd);
-}
-
-static GSourceFuncs timer_funcs = { .dispatch = timer_dispatch, .finalize = timer_finalize };
+/* --- timer: one deadline source armed at the state machine's next deadline --- */
 
 static gboolean
 timer_fired (gpointer data)
@@ -200,60 +160,21 @@ timer_fired (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Arms the timer at deadline (monotonic us), or disarms it for VIPD_FSM_NO_DEADLINE. */
-static void
-timer_set (VipdVrrpInstance *inst, guint64 deadline)
-{
-  TimerSource *ts = (TimerSource *) inst->timer;
-  struct itimerspec its = { 0 };
-
-  if (ts->fd < 0)
-    {
-      g_source_set_ready_time (inst->timer,
-                               deadline == VIPD_FSM_NO_DEADLINE ? -1 : (gint64) deadline);
-      return;
-    }
-  if (deadline != VIPD_FSM_NO_DEADLINE)
-    {
-      its.it_value.tv_sec = (time_t) (deadline / G_USEC_PER_SEC);
-      its.it_value.tv_nsec = (long) (deadline % G_USEC_PER_SEC) * 1000;
-      if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
-        its.it_value.tv_nsec = 1; /* all zero would disarm */
-    }
-  if (timerfd_settime (ts->fd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
-    {
-      vipd_log_instance (G_LOG_LEVEL_WARNING, inst->name,
-                         "timerfd_settime failed (%s): falling back to GLib timeouts",
-                         g_strerror (errno));
-      close (ts->fd);
-      g_source_remove_unix_fd (inst->timer, ts->tag);
-      ts->fd = -1;
-      timer_set (inst, deadline);
-    }
-}
-
 static void
 rearm (VipdVrrpInstance *inst)
 {
+  guint64 deadline = vipd_fsm_next_deadline (&inst->fsm);
+
   if (inst->timer == NULL)
     {
-      TimerSource *ts;
-
-      inst->timer = g_source_new (&timer_funcs, sizeof (TimerSource));
-      ts = (TimerSource *) inst->timer;
-      ts->fd = timerfd_create (CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-      if (ts->fd >= 0)
-        ts->tag = g_source_add_unix_fd (inst->timer, ts->fd, G_IO_IN);
-      else
-        vipd_log_instance (G_LOG_LEVEL_WARNING, inst->name,
-                           "timerfd_create failed (%s): timers may fire late",
-                           g_strerror (errno));
+      inst->timer = vipd_deadline_source_new (inst->name);
       g_source_set_callback (inst->timer, timer_fired, inst, NULL);
       g_source_set_priority (inst->timer, G_PRIORITY_HIGH);
       g_source_set_name (inst->timer, "vipd instance timer");
       g_source_attach (inst->timer, NULL);
     }
-  timer_set (inst, vipd_fsm_next_deadline (&inst->fsm));
+  vipd_deadline_source_set (inst->timer,
+                            deadline == VIPD_FSM_NO_DEADLINE ? VIPD_DEADLINE_NEVER : deadline);
 }
 
 /* --- sending --- */
@@ -734,7 +655,7 @@ vipd_vrrp_instance_stop (VipdVrrpInstance *inst)
     vipd_vip_holder_release (inst->vips);
   inst->started = FALSE;
   if (inst->timer)
-    timer_set (inst, VIPD_FSM_NO_DEADLINE);
+    vipd_deadline_source_set (inst->timer, VIPD_DEADLINE_NEVER);
 }
 
 gboolean
