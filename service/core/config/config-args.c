@@ -34,7 +34,9 @@ vipd_kw_dispatch (VipdParseCtx *ctx, const VipdKeyword *table, const char *block
           }
       if (kw != NULL)
         {
-          gpointer field = G_STRUCT_MEMBER_P (target, kw->offset);
+          /* Only field keywords have a target field; handlers may get a NULL target. */
+          gpointer field = kw->kind == VIPD_KW_HANDLER ? NULL
+                                                       : G_STRUCT_MEMBER_P (target, kw->offset);
 
           switch (kw->kind)
             {
