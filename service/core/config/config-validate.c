@@ -154,7 +154,14 @@ check_auth (Check *c, VipdInstance *inst)
   else if (inst->version == 3)
     warn (c, &inst->auth_loc, "authentication ignored with VRRPv3 (RFC 5798 removed it)");
   else
-    return;
+    {
+      /* The wire code knows only PASS: say so rather than run unauthenticated in silence. */
+      if (inst->auth_type == VIPD_AUTH_AH)
+        warn (c, &inst->auth_loc,
+              "auth_type AH is not implemented: adverts are sent and accepted without "
+              "authentication (IPsec AH is not used)");
+      return;
+    }
   inst->auth_type = VIPD_AUTH_NONE;
   g_clear_pointer (&inst->auth_pass, g_free);
 }
