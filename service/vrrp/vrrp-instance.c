@@ -583,6 +583,16 @@ count_drop (VipdVrrpInstance *inst, VipdRxResult r, const VipdPacketMeta *meta)
   inst->drop_unlogged[r] = 0;
 }
 
+static gboolean
+from_peer (const VipdInstance *conf, const VipdAddr *src)
+{
+  for (guint i = 0; i < conf->unicast_peers->len; i++)
+    if (vipd_addr_equal (&((const VipdPeer *) g_ptr_array_index (conf->unicast_peers, i))->addr,
+                         src))
+      return TRUE;
+  return FALSE;
+}
+
 void
 vipd_vrrp_instance_receive (VipdVrrpInstance *inst, const guint8 *payload, gsize len,
                             const VipdPacketMeta *meta)
@@ -609,6 +619,10 @@ vipd_vrrp_instance_receive (VipdVrrpInstance *inst, const guint8 *payload, gsize
   expect.csum_form = VIPD_CSUM_PSEUDO;
 
   r = vipd_packet_check (payload, len, meta, &expect, adv);
+  /* Unicast mode knows its peers: an advert from anyone else is forged or misdirected
+   * (keepalived checks this only with vrrp_check_unicast_src; vipd always does). */
+  if (r == VIPD_RX_OK && conf->unicast_peers->len > 0 && !from_peer (conf, &meta->src))
+    r = VIPD_RX_SRC_ADDR;
   if (r != VIPD_RX_OK)
     {
       count_drop (inst, r, meta);

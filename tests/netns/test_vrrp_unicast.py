@@ -4,6 +4,7 @@ multicast dropped by nftables inside both nodes: the election and a failover sti
 no VRRP packet is ever sent to a multicast group."""
 
 import json
+import os
 import re
 import shutil
 import signal
@@ -65,6 +66,15 @@ class Unicast(vipd_bed.VipdTest):
         # node2 hears node1 (otherwise it would become master too).
         self.assert_owner_for(VIP, "node1", 1.0)
         self.assertEqual(self.log_lines("node2", "-> master"), [])
+
+        # A host that is not a configured peer sends valid, higher-priority unicast adverts to
+        # node1: they are dropped (source not a peer), and node1 stays master.
+        probe = os.environ["NET_PROBE"]
+        self.bed.run("client", [probe, "send-advert", "eth0", 4, 51, 254, VIP, "count=10",
+                                "interval=20", "unicast", "dst=" + bed.ipv4("node1")])
+        self.assert_owner_for(VIP, "node1", 0.5)
+        self.assertTrue(self.log_lines("node1", "dropped a packet from 192.0.2.100"),
+                        "no drop logged for the advert from a non-peer")
 
         t0 = time.monotonic()
         self.kill("node1", signal.SIGKILL)

@@ -26,7 +26,7 @@ static const struct
   [VIPD_RX_AUTH_PASS] = { "auth-pass", "authentication password differs from ours" },
   [VIPD_RX_INTERVAL] = { "interval", "advertisement interval is invalid or differs from ours" },
   [VIPD_RX_ADDR_LIST] = { "addr-list", "virtual address list differs from ours" },
-  [VIPD_RX_SRC_ADDR] = { "src-addr", "source address is not usable" },
+  [VIPD_RX_SRC_ADDR] = { "src-addr", "source address is not usable (multicast, unset, not link-local for IPv6, or not a unicast peer)" },
   [VIPD_RX_FAMILY] = { "family", "address family does not fit the VRRP version or instance" },
 };
 
