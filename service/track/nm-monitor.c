@@ -1,0 +1,269 @@
+/* nm-monitor.c — see nm-monitor.h. One NMClient, created asynchronously; libnm itself follows
+ * NetworkManager's name owner (NM-running), so a restart needs no reconnection of our own: the
+ * devices disappear and come back, and each of those is reported. */
+#include "nm-monitor.h"
+
+#include <NetworkManager.h>
+
+#include "log.h"
+
+/* Without a system bus at all, how often to try again. */
+#define RETRY_SECONDS 10
+
+struct _VipdNmMonitor
+{
+  NMClient *client;
+  GCancellable *cancel;
+  GPtrArray *devices; /* NMDevice*, each with our signal handlers */
+  guint retry_source;
+  gboolean said_absent;
+  gboolean was_running;
+  VipdNmMonitorChangedFunc changed;
+  gpointer changed_data;
+};
+
+static void start_client (VipdNmMonitor *nm);
+
+static void
+notify_changed (VipdNmMonitor *nm)
+{
+  if (nm->changed)
+    nm->changed (nm, nm->changed_data);
+}
+
+static void
+on_device_notify (GObject *device, GParamSpec *pspec, gpointer data)
+{
+  notify_changed (data);
+}
+
+static void
+drop_devices (VipdNmMonitor *nm)
+{
+  for (guint i = 0; i < nm->devices->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (nm->devices, i), nm);
+  g_ptr_array_set_size (nm->devices, 0);
+}
+
+/* Follows exactly the devices NetworkManager lists now. */
+static void
+watch_devices (VipdNmMonitor *nm)
+{
+  const GPtrArray *devs = nm_client_get_devices (nm->client);
+
+  drop_devices (nm);
+  for (guint i = 0; devs && i < devs->len; i++)
+    {
+      NMDevice *dev = g_ptr_array_index (devs, i);
+
+      g_signal_connect (dev, "notify::" NM_DEVICE_STATE, G_CALLBACK (on_device_notify), nm);
+      g_signal_connect (dev, "notify::" NM_DEVICE_MANAGED, G_CALLBACK (on_device_notify), nm);
+      g_signal_connect (dev, "notify::" NM_DEVICE_INTERFACE, G_CALLBACK (on_device_notify), nm);
+      g_ptr_array_add (nm->devices, g_object_ref (dev));
+    }
+}
+
+static void
+on_devices_changed (NMClient *client, NMDevice *device, gpointer data)
+{
+  VipdNmMonitor *nm = data;
+
+  watch_devices (nm);
+  notify_changed (nm);
+}
+
+static void
+on_client_notify (GObject *client, GParamSpec *pspec, gpointer data)
+{
+  VipdNmMonitor *nm = data;
+  gboolean running = nm_client_get_nm_running (nm->client);
+
+  if (running != nm->was_running)
+    {
+      nm->was_running = running;
+      if (running)
+        vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL,
+                           "NetworkManager %s is running: following its devices",
+                           nm_client_get_version (nm->client) ? nm_client_get_version (nm->client)
+                                                              : "");
+      else
+        vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL,
+                           "NetworkManager left the bus: its device states are not followed "
+                           "until it comes back");
+      watch_devices (nm);
+    }
+  notify_changed (nm);
+}
+
+static gboolean
+retry (gpointer data)
+{
+  VipdNmMonitor *nm = data;
+
+  nm->retry_source = 0;
+  start_client (nm);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_client_ready (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  NMClient *client = nm_client_new_finish (res, &error);
+  VipdNmMonitor *nm;
+
+  if (client == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  nm = data;
+  if (client == NULL)
+    {
+      /* No system bus: vipd runs without one too. Say so once, quietly, and look again. */
+      if (!nm->said_absent)
+        vipd_log_instance (G_LOG_LEVEL_DEBUG, NULL,
+                           "NetworkManager is not reachable (%s): not following it",
+                           error->message);
+      nm->said_absent = TRUE;
+      nm->retry_source = g_timeout_add_seconds (RETRY_SECONDS, retry, nm);
+      return;
+    }
+  nm->client = client;
+  g_signal_connect (client, "notify::" NM_CLIENT_NM_RUNNING, G_CALLBACK (on_client_notify), nm);
+  g_signal_connect (client, "notify::" NM_CLIENT_CONNECTIVITY, G_CALLBACK (on_client_notify), nm);
+  g_signal_connect (client, NM_CLIENT_DEVICE_ADDED, G_CALLBACK (on_devices_changed), nm);
+  g_signal_connect (client, NM_CLIENT_DEVICE_REMOVED, G_CALLBACK (on_devices_changed), nm);
+  nm->was_running = nm_client_get_nm_running (client);
+  if (nm->was_running)
+    vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL,
+                       "NetworkManager %s is running: following its devices",
+                       nm_client_get_version (client) ? nm_client_get_version (client) : "");
+  else if (!nm->said_absent)
+    vipd_log_instance (G_LOG_LEVEL_DEBUG, NULL,
+                       "NetworkManager is not running: not following it until it starts");
+  nm->said_absent = TRUE;
+  watch_devices (nm);
+  notify_changed (nm);
+}
+
+static void
+start_client (VipdNmMonitor *nm)
+{
+  nm_client_new_async (nm->cancel, on_client_ready, nm);
+}
+
+VipdNmMonitor *
+vipd_nm_monitor_new (VipdNmMonitorChangedFunc changed, gpointer user_data)
+{
+  VipdNmMonitor *nm = g_new0 (VipdNmMonitor, 1);
+
+  nm->changed = changed;
+  nm->changed_data = user_data;
+  nm->cancel = g_cancellable_new ();
+  nm->devices = g_ptr_array_new_with_free_func (g_object_unref);
+  start_client (nm);
+  return nm;
+}
+
+void
+vipd_nm_monitor_free (VipdNmMonitor *nm)
+{
+  if (nm == NULL)
+    return;
+  g_cancellable_cancel (nm->cancel);
+  g_clear_handle_id (&nm->retry_source, g_source_remove);
+  drop_devices (nm);
+  g_ptr_array_unref (nm->devices);
+  if (nm->client)
+    {
+      g_signal_handlers_disconnect_by_data (nm->client, nm);
+      g_object_unref (nm->client);
+    }
+  g_object_unref (nm->cancel);
+  g_free (nm);
+}
+
+gboolean
+vipd_nm_monitor_is_running (VipdNmMonitor *nm)
+{
+  return nm->client != NULL && nm_client_get_nm_running (nm->client);
+}
+
+/* One token per state, close to nmcli's, so that scripts can compare it. */
+static const char *
+state_word (NMDeviceState state)
+{
+  switch (state)
+    {
+    case NM_DEVICE_STATE_UNMANAGED: return "unmanaged";
+    case NM_DEVICE_STATE_UNAVAILABLE: return "unavailable";
+    case NM_DEVICE_STATE_DISCONNECTED: return "disconnected";
+    case NM_DEVICE_STATE_PREPARE: return "prepare";
+    case NM_DEVICE_STATE_CONFIG: return "config";
+    case NM_DEVICE_STATE_NEED_AUTH: return "need-auth";
+    case NM_DEVICE_STATE_IP_CONFIG: return "ip-config";
+    case NM_DEVICE_STATE_IP_CHECK: return "ip-check";
+    case NM_DEVICE_STATE_SECONDARIES: return "secondaries";
+    case NM_DEVICE_STATE_ACTIVATED: return "activated";
+    case NM_DEVICE_STATE_DEACTIVATING: return "deactivating";
+    case NM_DEVICE_STATE_FAILED: return "failed";
+    case NM_DEVICE_STATE_UNKNOWN:
+    default: return "unknown";
+    }
+}
+
+char *
+vipd_nm_describe (const char *ifname, const char *word)
+{
+  static const char *const plain[] = { "absent", "unmanaged", "unavailable", "disconnected",
+                                       "activated", "deactivating", "failed", NULL };
+
+  if (g_strv_contains (plain, word))
+    return g_strdup_printf ("NetworkManager: %s is %s", ifname, word);
+  if (g_strcmp0 (word, "unknown") == 0)
+    return g_strdup_printf ("NetworkManager: %s is in an unknown state", ifname);
+  return g_strdup_printf ("NetworkManager: %s is connecting (%s)", ifname, word);
+}
+
+VipdNmDeviceKind
+vipd_nm_monitor_get_device (VipdNmMonitor *nm, const char *ifname, const char **word)
+{
+  NMDevice *dev = NULL;
+  NMDeviceState state;
+
+  *word = "absent";
+  if (nm == NULL || !vipd_nm_monitor_is_running (nm))
+    return VIPD_NM_DEVICE_ABSENT;
+  dev = nm_client_get_device_by_iface (nm->client, ifname);
+  if (dev == NULL)
+    return VIPD_NM_DEVICE_ABSENT;
+  state = nm_device_get_state (dev);
+  if (!nm_device_get_managed (dev) || state == NM_DEVICE_STATE_UNMANAGED)
+    {
+      *word = "unmanaged";
+      return VIPD_NM_DEVICE_UNMANAGED;
+    }
+  *word = state_word (state);
+  return state == NM_DEVICE_STATE_ACTIVATED ? VIPD_NM_DEVICE_ACTIVATED
+                                            : VIPD_NM_DEVICE_NOT_ACTIVATED;
+}
+
+gboolean
+vipd_nm_monitor_get_connectivity (VipdNmMonitor *nm, guint *level)
+{
+  if (nm == NULL || !vipd_nm_monitor_is_running (nm))
+    return FALSE;
+  *level = (guint) nm_client_get_connectivity (nm->client);
+  return TRUE;
+}
+
+const char *
+vipd_nm_connectivity_name (guint level)
+{
+  switch (level)
+    {
+    case NM_CONNECTIVITY_NONE: return "none";
+    case NM_CONNECTIVITY_PORTAL: return "portal";
+    case NM_CONNECTIVITY_LIMITED: return "limited";
+    case NM_CONNECTIVITY_FULL: return "full";
+    default: return "unknown";
+    }
+}
