@@ -38,6 +38,13 @@ on_device_notify (GObject *device, GParamSpec *pspec, gpointer data)
 }
 
 static void
+on_device_state_changed (NMDevice *device, guint new_state, guint old_state, guint reason,
+                         gpointer data)
+{
+  notify_changed (data);
+}
+
+static void
 drop_devices (VipdNmMonitor *nm)
 {
   for (guint i = 0; i < nm->devices->len; i++)
@@ -59,6 +66,8 @@ watch_devices (VipdNmMonitor *nm)
       g_signal_connect (dev, "notify::" NM_DEVICE_STATE, G_CALLBACK (on_device_notify), nm);
       g_signal_connect (dev, "notify::" NM_DEVICE_MANAGED, G_CALLBACK (on_device_notify), nm);
       g_signal_connect (dev, "notify::" NM_DEVICE_INTERFACE, G_CALLBACK (on_device_notify), nm);
+      /* NetworkManager sends both StateChanged and the property; either may come first. */
+      g_signal_connect (dev, "state-changed", G_CALLBACK (on_device_state_changed), nm);
       g_ptr_array_add (nm->devices, g_object_ref (dev));
     }
 }
