@@ -448,7 +448,7 @@ set_faults (VipdVrrpInstance *inst, guint faults)
 }
 
 /* Finds the address adverts are sent from: unicast_src_ip, mcast_src_ip, or the interface's
- * primary IPv4 / IPv6 link-local address. */
+ * primary IPv4 address other than our VIPs / IPv6 link-local address. */
 static gboolean
 lookup_source (VipdVrrpInstance *inst, VipdAddr *out)
 {
@@ -462,7 +462,9 @@ lookup_source (VipdVrrpInstance *inst, VipdAddr *out)
   else if (conf->family == AF_INET6)
     return vipd_link_monitor_ipv6_link_local (inst->mon, conf->interface, out, &error);
   else
-    return vipd_link_monitor_primary_ipv4 (inst->mon, conf->interface, out, &error);
+    return vipd_link_monitor_source_ipv4 (inst->mon, conf->interface,
+                                          (const VipdAddr *) (gconstpointer) inst->vip_addrs->data,
+                                          inst->vip_addrs->len, out, &error);
   return TRUE;
 }
 

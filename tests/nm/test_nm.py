@@ -11,6 +11,8 @@ real interface. Cases:
   connectivity         track_nm_connectivity: a weight moves the priority, no weight faults
   absent               no NetworkManager: vipd runs normally and logs nothing about it
   late_and_restart     NetworkManager appearing after vipd, leaving and coming back is followed
+  source_removed       eth0 losing its IPv4 address (what a NetworkManager reapply without it
+                       does) faults the instance and says why; the address back -> master
 
 The VIP removed by another program (NetworkManager's `nmcli con up` / reapply does this) is
 covered by tests/netns/test_vrrp_vip_removed.py.
@@ -258,6 +260,20 @@ class NmTest(unittest.TestCase):
         self.assertEqual(len(self.n.vipd.lines()) > 0, True)
         self.assertEqual([l for l in self.n.vipd.lines() if "NetworkManager" in l
                           and "is running" in l].__len__(), 2, self.n.vipd.output())
+
+    def test_source_removed(self):
+        self.node(conf())
+        self.start_vipd()
+        self.wait_prop("State", "master")
+        src = self.bed.ipv4("node1") + "/24"
+        self.bed.run("node1", ["ip", "addr", "del", src, "dev", "eth0"])
+        self.wait_prop("State", "fault")
+        self.assertEqual(self.n.get("VI_1", "LastTransitionReason"),
+                         "fault: interface eth0 has no IPv4 address to send from")
+        self.assertFalse(self.n.has_vip())
+        self.bed.run("node1", ["ip", "addr", "add", src, "dev", "eth0"])
+        self.wait_prop("State", "master")
+        self.assertTrue(self.n.has_vip())
 
 
 def main():
