@@ -1,17 +1,20 @@
-/* nm-monitor.c — see nm-monitor.h. One NMClient, created asynchronously; libnm itself follows
- * NetworkManager's name owner (NM-running), so a restart needs no reconnection of our own: the
- * devices disappear and come back, and each of those is reported. */
+/* nm-monitor.c — see nm-monitor.h. One NMClient, created asynchronously on a system bus
+ * connection of our own: libnm's default is GLib's shared connection, whose exit-on-close
+ * raises SIGTERM when dbus-daemon goes away, and vipd must outlive the bus. libnm follows
+ * NetworkManager's name owner (NM-running) by itself, so a NetworkManager restart needs no
+ * reconnection of ours; a lost bus does, and is retried. */
 #include "nm-monitor.h"
 
 #include <NetworkManager.h>
 
 #include "log.h"
 
-/* Without a system bus at all, how often to try again. */
-#define RETRY_SECONDS 10
+/* Without a system bus, how often to try again. */
+#define RETRY_SECONDS 2
 
 struct _VipdNmMonitor
 {
+  GDBusConnection *bus;
   NMClient *client;
   GCancellable *cancel;
   GPtrArray *devices; /* NMDevice*, each with our signal handlers */
@@ -115,26 +118,72 @@ retry (gpointer data)
 }
 
 static void
+schedule_retry (VipdNmMonitor *nm, const char *why)
+{
+  /* vipd runs without a system bus too: say so once, quietly, and look again. */
+  if (!nm->said_absent)
+    vipd_log_instance (G_LOG_LEVEL_DEBUG, NULL,
+                       "NetworkManager is not reachable (%s): not following it", why);
+  nm->said_absent = TRUE;
+  if (nm->retry_source == 0)
+    nm->retry_source = g_timeout_add_seconds (RETRY_SECONDS, retry, nm);
+}
+
+/* Forgets the client and the connection; every device is "absent" until a new one is up. */
+static void
+drop_client (VipdNmMonitor *nm)
+{
+  drop_devices (nm);
+  if (nm->client)
+    {
+      g_signal_handlers_disconnect_by_data (nm->client, nm);
+      g_clear_object (&nm->client);
+    }
+  if (nm->bus)
+    {
+      g_signal_handlers_disconnect_by_data (nm->bus, nm);
+      g_clear_object (&nm->bus);
+    }
+  nm->was_running = FALSE;
+}
+
+static void
+on_bus_closed (GDBusConnection *bus, gboolean remote_peer_vanished, GError *error,
+               gpointer data)
+{
+  VipdNmMonitor *nm = data;
+
+  /* The bus shell already says that the bus is gone; this is only a detail. */
+  vipd_log_instance (G_LOG_LEVEL_DEBUG, NULL,
+                     "NetworkManager is not followed until the system bus is back");
+  /* Whatever is still in flight on this connection is void. */
+  g_cancellable_cancel (nm->cancel);
+  g_object_unref (nm->cancel);
+  nm->cancel = g_cancellable_new ();
+  drop_client (nm);
+  nm->said_absent = TRUE;
+  nm->retry_source = g_timeout_add_seconds (RETRY_SECONDS, retry, nm);
+  notify_changed (nm);
+}
+
+static void
 on_client_ready (GObject *source, GAsyncResult *res, gpointer data)
 {
   g_autoptr (GError) error = NULL;
-  NMClient *client = nm_client_new_finish (res, &error);
+  GObject *obj = g_async_initable_new_finish (G_ASYNC_INITABLE (source), res, &error);
   VipdNmMonitor *nm;
+  NMClient *client;
 
-  if (client == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (obj == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   nm = data;
-  if (client == NULL)
+  if (obj == NULL)
     {
-      /* No system bus: vipd runs without one too. Say so once, quietly, and look again. */
-      if (!nm->said_absent)
-        vipd_log_instance (G_LOG_LEVEL_DEBUG, NULL,
-                           "NetworkManager is not reachable (%s): not following it",
-                           error->message);
-      nm->said_absent = TRUE;
-      nm->retry_source = g_timeout_add_seconds (RETRY_SECONDS, retry, nm);
+      drop_client (nm);
+      schedule_retry (nm, error->message);
       return;
     }
+  client = NM_CLIENT (obj);
   nm->client = client;
   g_signal_connect (client, "notify::" NM_CLIENT_NM_RUNNING, G_CALLBACK (on_client_notify), nm);
   g_signal_connect (client, "notify::" NM_CLIENT_CONNECTIVITY, G_CALLBACK (on_client_notify), nm);
@@ -154,9 +203,42 @@ on_client_ready (GObject *source, GAsyncResult *res, gpointer data)
 }
 
 static void
+on_bus_ready (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  GDBusConnection *bus = g_dbus_connection_new_for_address_finish (res, &error);
+  VipdNmMonitor *nm;
+
+  if (bus == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  nm = data;
+  if (bus == NULL)
+    {
+      schedule_retry (nm, error->message);
+      return;
+    }
+  nm->bus = bus;
+  g_dbus_connection_set_exit_on_close (bus, FALSE);
+  g_signal_connect (bus, "closed", G_CALLBACK (on_bus_closed), nm);
+  g_async_initable_new_async (NM_TYPE_CLIENT, G_PRIORITY_DEFAULT, nm->cancel, on_client_ready,
+                              nm, NM_CLIENT_DBUS_CONNECTION, bus, NULL);
+}
+
+static void
 start_client (VipdNmMonitor *nm)
 {
-  nm_client_new_async (nm->cancel, on_client_ready, nm);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
+
+  if (address == NULL)
+    {
+      schedule_retry (nm, error->message);
+      return;
+    }
+  g_dbus_connection_new_for_address (address,
+                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                         | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                     NULL, nm->cancel, on_bus_ready, nm);
 }
 
 VipdNmMonitor *
@@ -179,13 +261,8 @@ vipd_nm_monitor_free (VipdNmMonitor *nm)
     return;
   g_cancellable_cancel (nm->cancel);
   g_clear_handle_id (&nm->retry_source, g_source_remove);
-  drop_devices (nm);
+  drop_client (nm);
   g_ptr_array_unref (nm->devices);
-  if (nm->client)
-    {
-      g_signal_handlers_disconnect_by_data (nm->client, nm);
-      g_object_unref (nm->client);
-    }
   g_object_unref (nm->cancel);
   g_free (nm);
 }

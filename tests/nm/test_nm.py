@@ -11,6 +11,8 @@ real interface. Cases:
   connectivity         track_nm_connectivity: a weight moves the priority, no weight faults
   absent               no NetworkManager: vipd runs normally and logs nothing about it
   late_and_restart     NetworkManager appearing after vipd, leaving and coming back is followed
+  bus_restart          after the system bus itself restarts, vipd (still running) follows the new
+                       NetworkManager
   source_removed       eth0 losing its IPv4 address (what a NetworkManager reapply without it
                        does) faults the instance and says why; the address back -> master
 
@@ -260,6 +262,24 @@ class NmTest(unittest.TestCase):
         self.assertEqual(len(self.n.vipd.lines()) > 0, True)
         self.assertEqual([l for l in self.n.vipd.lines() if "NetworkManager" in l
                           and "is running" in l].__len__(), 2, self.n.vipd.output())
+
+    def test_bus_restart(self):
+        self.node(conf())
+        self.start_nm()
+        self.add_eth0(ACTIVATED)
+        self.start_vipd()
+        self.wait_prop("NetworkManagerDevice", "activated")
+        self.wait_prop("State", "master")
+        self.n.bus.kill()
+        self.bed.stop(self.nm, signal.SIGTERM, 5)
+        self.n.bus.start()
+        self.n.wait_on_bus()
+        self.start_nm()
+        self.add_eth0(DISCONNECTED)
+        # vipd retries the bus every 2 s.
+        self.wait_prop("State", "fault", timeout=BOUND + 2)
+        self.assertEqual(self.n.get("VI_1", "NetworkManagerDevice"), "disconnected")
+        self.assertTrue(self.n.vipd.running())
 
     def test_source_removed(self):
         self.node(conf())
