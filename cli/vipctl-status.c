@@ -1,4 +1,6 @@
-/* vipctl-status.c — `vipctl status`: an aligned table, or every property as JSON. */
+/* vipctl-status.c — `vipctl status`: an aligned table, or every property as JSON. The table
+ * has a NETWORKMANAGER column only when NetworkManager knows an instance's interface, so hosts
+ * without it (most routers) keep the plain table. */
 #include "vipctl.h"
 
 #include <json-glib/json-glib.h>
@@ -13,12 +15,23 @@ enum
   COL_PRIO,
   COL_VIPS,
   COL_OWNER,
+  COL_NM,
   N_COLS
 };
 
 static const char *const headers[N_COLS] = {
   "INSTANCE", "INTERFACE", "VRID", "STATE", "PRIORITY(base/admin/eff)", "VIPS", "OWNER",
+  "NETWORKMANAGER",
 };
+
+/* "absent" also when talking to a vipd that predates the property. */
+static const char *
+nm_device (VipdDBusInstance *inst)
+{
+  const char *v = vipd_dbus_instance_get_network_manager_device (inst);
+
+  return v && *v ? v : "absent";
+}
 
 static char **
 instance_row (VipdDBusInstance *inst)
@@ -37,6 +50,7 @@ instance_row (VipdDBusInstance *inst)
                                    vipd_dbus_instance_get_effective_priority (inst));
   row[COL_VIPS] = vips && vips[0] ? g_strjoinv (",", (char **)vips) : g_strdup ("-");
   row[COL_OWNER] = g_strdup (owner && *owner ? owner : "-");
+  row[COL_NM] = g_strdup (nm_device (inst));
   return row;
 }
 
@@ -45,7 +59,11 @@ print_table (GList *instances)
 {
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify)g_strfreev);
   int width[N_COLS];
+  int ncols = COL_NM;
 
+  for (GList *l = instances; l; l = l->next)
+    if (g_strcmp0 (nm_device (l->data), "absent") != 0)
+      ncols = N_COLS;
   for (int c = 0; c < N_COLS; c++)
     width[c] = (int)g_utf8_strlen (headers[c], -1);
   for (GList *l = instances; l; l = l->next)
@@ -61,10 +79,10 @@ print_table (GList *instances)
       const char *const *row = r == 0 ? headers : g_ptr_array_index (rows, r - 1);
       g_autoptr (GString) line = g_string_new (NULL);
 
-      for (int c = 0; c < N_COLS; c++)
+      for (int c = 0; c < ncols; c++)
         {
           /* The last column is not padded: no trailing blanks for scripts to trip over. */
-          int pad = c == N_COLS - 1 ? 0 : width[c] - (int)g_utf8_strlen (row[c], -1) + 2;
+          int pad = c == ncols - 1 ? 0 : width[c] - (int)g_utf8_strlen (row[c], -1) + 2;
 
           g_string_append (line, row[c]);
           for (int i = 0; i < pad; i++)

@@ -248,6 +248,7 @@ vipd_bus_instance_sync (VipdBusInstance *bi)
                                                  : fsm->master_priority);
   vipd_dbus_instance_set_last_transition (i, last);
   vipd_dbus_instance_set_last_transition_reason (i, reason);
+  vipd_dbus_instance_set_network_manager_device (i, vipd_vrrp_instance_get_nm_device (bi->inst));
   vipd_dbus_instance_set_sync_group (i, group);
   vipd_dbus_instance_set_track_scripts (i, (const char *const *) scripts);
 }

@@ -208,6 +208,8 @@ typedef struct
   int ifindex;
   int family;
   gboolean want_link_local;
+  const VipdAddr *skip; /* addresses that are never a source */
+  guint n_skip;
   gboolean found;
   VipdAddr addr;
 } FindCtx;
@@ -231,6 +233,9 @@ find_one (struct nl_object *obj, void *arg)
     }
   else if (flags & IFA_F_SECONDARY)
     return;
+  for (guint i = 0; i < ctx->n_skip; i++)
+    if (vipd_addr_equal (&ctx->skip[i], &addr))
+      return;
   ctx->addr = addr;
   ctx->found = TRUE;
 }
@@ -267,7 +272,14 @@ gboolean
 vipd_link_monitor_primary_ipv4 (VipdLinkMonitor *mon, const char *ifname, VipdAddr *out,
                                 GError **error)
 {
-  FindCtx ctx = { .family = AF_INET };
+  return vipd_link_monitor_source_ipv4 (mon, ifname, NULL, 0, out, error);
+}
+
+gboolean
+vipd_link_monitor_source_ipv4 (VipdLinkMonitor *mon, const char *ifname, const VipdAddr *skip,
+                               guint n_skip, VipdAddr *out, GError **error)
+{
+  FindCtx ctx = { .family = AF_INET, .skip = skip, .n_skip = n_skip };
 
   return find_addr (mon, ifname, &ctx, out, error);
 }

@@ -59,6 +59,12 @@ gboolean vipd_link_monitor_get_link (VipdLinkMonitor *mon, const char *ifname, V
  * G_IO_ERROR_NOT_FOUND when it has none. */
 gboolean vipd_link_monitor_primary_ipv4 (VipdLinkMonitor *mon, const char *ifname, VipdAddr *out,
                                          GError **error);
+/* The same, skipping the n_skip addresses of skip: when an interface loses its own address the
+ * kernel promotes a VIP in the same subnet to primary, and a VIP must not become the address
+ * adverts are sent from. */
+gboolean vipd_link_monitor_source_ipv4 (VipdLinkMonitor *mon, const char *ifname,
+                                        const VipdAddr *skip, guint n_skip, VipdAddr *out,
+                                        GError **error);
 /* The IPv6 link-local address of ifname that is usable now (not tentative); FALSE with
  * G_IO_ERROR_NOT_FOUND when it has none yet. */
 gboolean vipd_link_monitor_ipv6_link_local (VipdLinkMonitor *mon, const char *ifname,

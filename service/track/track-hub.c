@@ -13,6 +13,8 @@ struct _VipdTrackHub
   GHashTable *runners;  /* script name -> VipdScriptRunner* */
   GHashTable *files;    /* track file name -> VipdFileTracker* */
   GHashTable *ifaces;   /* interface name -> GINT_TO_POINTER (1 up, 2 down): last seen */
+  VipdNmMonitor *nm;
+  int nm_seen;          /* connectivity last reported; -1 NetworkManager not running */
   VipdTrackHubChangedFunc changed;
   gpointer changed_data;
 };
@@ -64,13 +66,16 @@ note_interfaces (VipdTrackHub *hub, const GPtrArray *refs)
 }
 
 VipdTrackHub *
-vipd_track_hub_new (const VipdConfig *config, VipdLinkMonitor *mon,
+vipd_track_hub_new (const VipdConfig *config, VipdLinkMonitor *mon, VipdNmMonitor *nm,
                     VipdTrackHubChangedFunc changed, gpointer user_data)
 {
   VipdTrackHub *hub = g_new0 (VipdTrackHub, 1);
+  guint level = 0;
 
   hub->config = config;
   hub->mon = mon;
+  hub->nm = nm;
+  hub->nm_seen = vipd_nm_monitor_get_connectivity (nm, &level) ? (int) level : -1;
   hub->changed = changed;
   hub->changed_data = user_data;
   hub->runners = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
@@ -173,6 +178,60 @@ vipd_track_hub_link_changed (VipdTrackHub *hub, const VipdLinkInfo *link)
   vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL, "track interface %s is %s", link->name,
                      up ? "up" : link->removed ? "gone" : !link->admin_up ? "down" : "without carrier");
   hub->changed (key_for ("interface", link->name), up ? "up" : "down", hub->changed_data);
+}
+
+static const char *
+nm_key (void)
+{
+  return key_for ("NetworkManager", "connectivity");
+}
+
+static gboolean
+nm_used (const VipdConfig *config)
+{
+  for (guint i = 0; i < config->instances->len; i++)
+    if (((VipdInstance *) g_ptr_array_index (config->instances, i))->nm_connectivity
+        != VIPD_NM_CONNECTIVITY_UNSET)
+      return TRUE;
+  return FALSE;
+}
+
+void
+vipd_track_hub_nm_changed (VipdTrackHub *hub)
+{
+  guint level = 0;
+  int now = vipd_nm_monitor_get_connectivity (hub->nm, &level) ? (int) level : -1;
+
+  if (now == hub->nm_seen)
+    return;
+  hub->nm_seen = now;
+  if (!nm_used (hub->config))
+    return;
+  if (now < 0)
+    {
+      vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL,
+                         "track NetworkManager connectivity: NetworkManager is not running, "
+                         "so it is not held against any instance");
+      hub->changed (nm_key (), "not tracked (NetworkManager is not running)", hub->changed_data);
+      return;
+    }
+  vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL, "track NetworkManager connectivity is %s",
+                     vipd_nm_connectivity_name (level));
+  hub->changed (nm_key (), vipd_nm_connectivity_name (level), hub->changed_data);
+}
+
+void
+vipd_track_hub_collect_nm (VipdTrackHub *hub, const VipdInstance *conf, GArray *out)
+{
+  VipdTracker t;
+  gboolean up;
+
+  if (conf->nm_connectivity == VIPD_NM_CONNECTIVITY_UNSET)
+    return;
+  /* 0 is NetworkManager's "unknown". */
+  up = hub->nm_seen <= 0 || hub->nm_seen >= (int) conf->nm_connectivity;
+  vipd_tracker_from_status (nm_key (), conf->nm_connectivity_weight, FALSE, up, &t);
+  g_array_append_val (out, t);
 }
 
 void

@@ -7,6 +7,7 @@
 #include "admin-store.h"
 #include "config-files.h"
 #include "log.h"
+#include "nm-monitor.h"
 #include "notifier.h"
 #include "sync-group.h"
 #include "track-hub.h"
@@ -44,6 +45,7 @@ struct _VipdDaemon
   VipdDaemonObserver observer;
   gpointer observer_data;
   VipdTrackHub *hub;
+  VipdNmMonitor *nm;
   VipdNotifier *notifier;
   GPtrArray *groups; /* VipdVrrpSyncGroup*, owned */
 };
@@ -135,6 +137,7 @@ vipd_daemon_free (VipdDaemon *d)
   g_clear_handle_id (&d->handover_source, g_source_remove);
   g_clear_handle_id (&d->drain_source, g_source_remove);
   unwire_trackers (d);
+  vipd_nm_monitor_free (d->nm);
   /* Sockets first: instances must not receive while they are being freed. */
   if (d->sockets)
     g_hash_table_destroy (d->sockets);
@@ -305,6 +308,7 @@ update_tracking (VipdDaemon *d, VipdVrrpInstance *inst, const char *key, const c
 
   vipd_track_hub_collect (d->hub, conf->track_scripts, conf->track_interfaces,
                           conf->track_files, trackers);
+  vipd_track_hub_collect_nm (d->hub, conf, trackers);
   if (g)
     vipd_track_hub_collect (d->hub, g->track_scripts, g->track_interfaces, g->track_files,
                             trackers);
@@ -335,11 +339,39 @@ on_tracker_changed (const char *key, const char *what, gpointer user_data)
     update_tracking (d, g_ptr_array_index (d->instances, i), key, what);
 }
 
+/* What NetworkManager says about inst's interface: fault while it manages it and has not
+ * activated it; unmanaged and unknown devices are left alone. */
+static void
+apply_nm (VipdDaemon *d, VipdVrrpInstance *inst)
+{
+  const char *ifname = vipd_vrrp_instance_get_config (inst)->interface;
+  const char *word = "absent";
+  g_autofree char *fault = NULL;
+  VipdNmDeviceKind kind = vipd_nm_monitor_get_device (d->nm, ifname, &word);
+
+  if (kind == VIPD_NM_DEVICE_NOT_ACTIVATED)
+    fault = vipd_nm_describe (ifname, word);
+  /* A change that moves no state (unmanaged -> activated) still shows on D-Bus. */
+  if (vipd_vrrp_instance_set_nm_device (inst, word, fault) && d->observer.instance_changed)
+    d->observer.instance_changed (d, inst, d->observer_data);
+}
+
+static void
+on_nm_changed (VipdNmMonitor *nm, gpointer user_data)
+{
+  VipdDaemon *d = user_data;
+
+  for (guint i = 0; i < d->instances->len; i++)
+    apply_nm (d, g_ptr_array_index (d->instances, i));
+  if (d->hub)
+    vipd_track_hub_nm_changed (d->hub);
+}
+
 /* Builds the hub and the sync groups for d->config and applies the trackers' current state. */
 static void
 wire_trackers (VipdDaemon *d)
 {
-  d->hub = vipd_track_hub_new (d->config, d->mon, on_tracker_changed, d);
+  d->hub = vipd_track_hub_new (d->config, d->mon, d->nm, on_tracker_changed, d);
   d->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) vipd_vrrp_sync_group_free);
   for (guint i = 0; i < d->config->sync_groups->len; i++)
     {
@@ -364,6 +396,7 @@ wire_trackers (VipdDaemon *d)
       /* An instance that left its group (reload) must not keep the group's fault. */
       if (group_of (d, inst) == NULL)
         vipd_vrrp_instance_set_sync_fault (inst, FALSE, "no longer in a sync group");
+      apply_nm (d, inst);
       update_tracking (d, inst, NULL, NULL);
     }
   for (guint i = 0; i < d->groups->len; i++)
@@ -403,6 +436,8 @@ void
 vipd_daemon_start (VipdDaemon *d)
 {
   d->notifier = vipd_notifier_new (&d->config->global);
+  /* Asynchronous: what NetworkManager says arrives through on_nm_changed once it answers. */
+  d->nm = vipd_nm_monitor_new (on_nm_changed, d);
   for (guint i = 0; i < d->config->instances->len; i++)
     add_instance (d, g_ptr_array_index (d->config->instances, i));
   wire_trackers (d);

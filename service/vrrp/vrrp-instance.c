@@ -20,7 +20,8 @@
 #define FAULT_NO_LINK (1u << 4)
 #define FAULT_TRACK (1u << 5) /* a weight-0 tracker is down */
 #define FAULT_SYNC (1u << 6)  /* another member of the sync group is in fault */
-#define FAULT_NOT_LINK (FAULT_TRACK | FAULT_SYNC)
+#define FAULT_NM (1u << 7)    /* NetworkManager manages the interface and has not activated it */
+#define FAULT_NOT_LINK (FAULT_TRACK | FAULT_SYNC | FAULT_NM)
 
 struct _VipdVrrpInstance
 {
@@ -46,6 +47,8 @@ struct _VipdVrrpInstance
   char *last_reason;
   char *track_reason; /* why FAULT_TRACK is set */
   char *sync_reason;  /* why FAULT_SYNC is set */
+  char *nm_device;    /* NetworkManager's view of the interface ("absent", "activated", ...) */
+  char *nm_reason;    /* why FAULT_NM is set */
   char *prio_note;    /* the last tracker change that moved the priority */
 };
 
@@ -104,6 +107,7 @@ vipd_vrrp_instance_new (const VipdInstance *conf, const VipdGlobalDefs *global,
   inst->mon = mon;
   inst->vip_addrs = g_array_new (FALSE, TRUE, sizeof (VipdAddr));
   inst->vips = vipd_vip_holder_new (nl, conf->name, conf, global);
+  inst->nm_device = g_strdup ("absent");
   load_config (inst, conf, global);
   fill_fsm_config (conf, &inst->src, &cfg);
   vipd_fsm_init (&inst->fsm, &cfg);
@@ -126,6 +130,8 @@ vipd_vrrp_instance_free (VipdVrrpInstance *inst)
   g_free (inst->last_reason);
   g_free (inst->track_reason);
   g_free (inst->sync_reason);
+  g_free (inst->nm_device);
+  g_free (inst->nm_reason);
   g_free (inst->prio_note);
   g_free (inst->name);
   g_free (inst);
@@ -328,6 +334,10 @@ fault_reason (const VipdVrrpInstance *inst)
     return g_strdup_printf ("interface %s is down", ifname);
   if (inst->faults & FAULT_NO_CARRIER)
     return g_strdup_printf ("interface %s lost carrier", ifname);
+  /* Before the missing source: NetworkManager taking the connection down removes the address
+   * too, and its state says why. */
+  if (inst->faults & FAULT_NM)
+    return g_strdup (inst->nm_reason);
   if (inst->faults & FAULT_NO_SOURCE)
     return g_strdup_printf ("interface %s has no %s address to send from", ifname,
                             inst->conf->family == AF_INET6 ? "IPv6 link-local" : "IPv4");
@@ -359,7 +369,7 @@ set_faults (VipdVrrpInstance *inst, guint faults)
 }
 
 /* Finds the address adverts are sent from: unicast_src_ip, mcast_src_ip, or the interface's
- * primary IPv4 / IPv6 link-local address. */
+ * primary IPv4 address other than our VIPs / IPv6 link-local address. */
 static gboolean
 lookup_source (VipdVrrpInstance *inst, VipdAddr *out)
 {
@@ -373,7 +383,9 @@ lookup_source (VipdVrrpInstance *inst, VipdAddr *out)
   else if (conf->family == AF_INET6)
     return vipd_link_monitor_ipv6_link_local (inst->mon, conf->interface, out, &error);
   else
-    return vipd_link_monitor_primary_ipv4 (inst->mon, conf->interface, out, &error);
+    return vipd_link_monitor_source_ipv4 (inst->mon, conf->interface,
+                                          (const VipdAddr *) (gconstpointer) inst->vip_addrs->data,
+                                          inst->vip_addrs->len, out, &error);
   return TRUE;
 }
 
@@ -526,6 +538,40 @@ vipd_vrrp_instance_set_sync_fault (VipdVrrpInstance *inst, gboolean on, const ch
       inst->track_reason = g_strdup (reason);
     }
   set_faults (inst, on ? inst->faults | FAULT_SYNC : inst->faults & ~FAULT_SYNC);
+}
+
+gboolean
+vipd_vrrp_instance_set_nm_device (VipdVrrpInstance *inst, const char *view, const char *fault)
+{
+  gboolean changed = g_strcmp0 (view, inst->nm_device) != 0;
+
+  if (changed)
+    {
+      g_free (inst->nm_device);
+      inst->nm_device = g_strdup (view);
+    }
+  if (fault)
+    {
+      g_free (inst->nm_reason);
+      inst->nm_reason = g_strdup (fault);
+    }
+  if ((fault != NULL) == ((inst->faults & FAULT_NM) != 0))
+    return changed;
+  if (fault == NULL && (inst->faults & ~FAULT_NM) == 0)
+    {
+      /* The fault-cleared line says why: NetworkManager's new state. */
+      g_free (inst->track_reason);
+      inst->track_reason = g_strdup_printf ("NetworkManager: %s is %s", inst->conf->interface,
+                                            view);
+    }
+  set_faults (inst, fault ? inst->faults | FAULT_NM : inst->faults & ~FAULT_NM);
+  return changed;
+}
+
+const char *
+vipd_vrrp_instance_get_nm_device (const VipdVrrpInstance *inst)
+{
+  return inst->nm_device;
 }
 
 gboolean

@@ -80,6 +80,12 @@ void vipd_vrrp_instance_set_tracking (VipdVrrpInstance *inst, const VipdTracker 
                                       guint n, const char *key, const char *what);
 /* Sync groups: the fault another member is in, held on this one too. */
 void vipd_vrrp_instance_set_sync_fault (VipdVrrpInstance *inst, gboolean on, const char *reason);
+/* NetworkManager's view of the interface: view is "absent", "unmanaged" or its state word;
+ * fault is the reason when NetworkManager manages the interface but has not activated it
+ * (the instance goes to fault), NULL otherwise. Returns TRUE when view changed. */
+gboolean vipd_vrrp_instance_set_nm_device (VipdVrrpInstance *inst, const char *view,
+                                           const char *fault);
+const char *vipd_vrrp_instance_get_nm_device (const VipdVrrpInstance *inst);
 /* A fault of its own (interface, tracker, socket), not one held for the group. */
 gboolean vipd_vrrp_instance_has_own_fault (const VipdVrrpInstance *inst);
 char *vipd_vrrp_instance_fault_reason (const VipdVrrpInstance *inst);

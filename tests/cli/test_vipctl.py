@@ -231,13 +231,15 @@ class VipctlTests(unittest.TestCase):
                     "BasePriority", "AdminPriority", "EffectivePriority", "Preempt",
                     "AdvertInterval", "VirtualAddresses", "MasterAddress", "MasterPriority",
                     "LastTransition", "LastTransitionReason", "SyncGroup", "TrackScripts",
-                    "Counters"):
+                    "Counters", "NetworkManagerDevice"):
             self.assertIn(key, st)
         self.assertEqual(st["Path"], "/org/vipd/Vrrp1/instance/VI_1")
         self.assertEqual(st["VirtualRouterId"], 51)
         self.assertEqual(st["Version"], 3)
         self.assertEqual(st["AdvertInterval"], 100)
         self.assertEqual(st["VirtualAddresses"], [VIP + "/24"])
+        # No NetworkManager on this bus.
+        self.assertEqual(st["NetworkManagerDevice"], "absent")
         self.assertEqual(st["MasterAddress"], "192.0.2.11")
         self.assertEqual(st["MasterPriority"], 150)
         self.assertIsInstance(st["Counters"], dict)

@@ -221,6 +221,17 @@ dump_instance (GString *s, const VipdInstance *i)
   dump_refs (s, 1, "track_script", i->track_scripts);
   dump_refs (s, 1, "track_interface", i->track_interfaces);
   dump_refs (s, 1, "track_file", i->track_files);
+  if (i->nm_connectivity != VIPD_NM_CONNECTIVITY_UNSET)
+    {
+      const char *level = i->nm_connectivity == VIPD_NM_CONNECTIVITY_FULL      ? "full"
+                          : i->nm_connectivity == VIPD_NM_CONNECTIVITY_LIMITED ? "limited"
+                                                                               : "portal";
+
+      if (i->nm_connectivity_weight != 0)
+        line (s, 1, "track_nm_connectivity %s weight %d", level, i->nm_connectivity_weight);
+      else
+        line (s, 1, "track_nm_connectivity %s", level);
+    }
   line_addr (s, 1, "unicast_src_ip", &i->unicast_src_ip);
   if (i->unicast_peers->len > 0)
     {

@@ -394,6 +394,55 @@ i_dont_track_primary (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
     I (t)->dont_track_primary = TRUE;
 }
 
+/* "track_nm_connectivity full|limited|portal [weight N]": vipd's own keyword. */
+static void
+i_track_nm_connectivity (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
+{
+  static const char *const levels[] = { "portal", "limited", "full", NULL };
+  static const VipdNmConnectivity values[] = { VIPD_NM_CONNECTIVITY_PORTAL,
+                                               VIPD_NM_CONNECTIVITY_LIMITED,
+                                               VIPD_NM_CONNECTIVITY_FULL };
+  const char *v;
+  gint64 w = 0;
+  guint level;
+
+  if (!vipd_kw_nargs (ctx, st, 1, 3))
+    return;
+  v = vipd_kw_arg (st, 0);
+  for (level = 0; levels[level]; level++)
+    if (strcmp (v, levels[level]) == 0)
+      break;
+  if (levels[level] == NULL)
+    {
+      const char *near = vipd_suggest (v, levels);
+
+      if (near)
+        vipd_diag_add (ctx->diags, VIPD_DIAG_ERROR, vipd_kw_arg_loc (st, 0),
+                       "track_nm_connectivity: \"%s\" is not a connectivity level — did you "
+                       "mean \"%s\"?",
+                       v, near);
+      else
+        vipd_diag_add (ctx->diags, VIPD_DIAG_ERROR, vipd_kw_arg_loc (st, 0),
+                       "track_nm_connectivity: \"%s\" is not a connectivity level: write "
+                       "full, limited or portal",
+                       v);
+      return;
+    }
+  if (st->args->len == 2 || (st->args->len == 3 && strcmp (vipd_kw_arg (st, 1), "weight") != 0))
+    {
+      vipd_diag_add (ctx->diags, VIPD_DIAG_ERROR, vipd_kw_arg_loc (st, 1),
+                     "track_nm_connectivity: expected \"weight <-253..253>\" after the level, "
+                     "not \"%s\"",
+                     vipd_kw_arg (st, 1));
+      return;
+    }
+  if (st->args->len == 3 && !vipd_kw_int (ctx, st, 2, -253, 253, &w))
+    return;
+  I (t)->nm_connectivity = values[level];
+  I (t)->nm_connectivity_weight = (int) w;
+  I (t)->nm_connectivity_loc = st->loc;
+}
+
 static const VipdKeyword instance_keywords[] = {
   { "state", i_state },
   { "interface", i_interface },
@@ -427,6 +476,7 @@ static const VipdKeyword instance_keywords[] = {
   { "no_accept", i_no_accept },
   { "use_vmac", i_use_vmac },
   { "dont_track_primary", i_dont_track_primary },
+  { "track_nm_connectivity", i_track_nm_connectivity },
   /* Real keepalived keywords that vipd does not act on (yet). */
   { "virtual_routes", vipd_kw_ignored },
   { "virtual_rules", vipd_kw_ignored },

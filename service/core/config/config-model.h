@@ -71,6 +71,16 @@ typedef struct
   VipdAddr addr;
 } VipdPeer;
 
+/* track_nm_connectivity: the least NetworkManager connectivity that counts as up. The values
+ * are NetworkManager's own (NMConnectivityState), so the shell compares them directly. */
+typedef enum
+{
+  VIPD_NM_CONNECTIVITY_UNSET = 0, /* not written: not tracked */
+  VIPD_NM_CONNECTIVITY_PORTAL = 2,
+  VIPD_NM_CONNECTIVITY_LIMITED = 3,
+  VIPD_NM_CONNECTIVITY_FULL = 4,
+} VipdNmConnectivity;
+
 typedef struct
 {
   VipdLoc loc;
@@ -140,6 +150,9 @@ typedef struct
   gboolean use_vmac;
   char *vmac_name; /* NULL = keepalived's vrrp.<vrid> */
   gboolean dont_track_primary;
+  VipdNmConnectivity nm_connectivity; /* track_nm_connectivity LEVEL */
+  int nm_connectivity_weight;         /* [weight N]; 0 (or none): below LEVEL is a fault */
+  VipdLoc nm_connectivity_loc;
 } VipdInstance;
 
 typedef struct

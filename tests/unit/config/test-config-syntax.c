@@ -539,6 +539,66 @@ test_rt_priority (void)
   g_assert_cmpuint (c2->global.rt_priority, ==, 0);
 }
 
+/* track_nm_connectivity: the level, the optional weight, errors at file:line, the dump. */
+static void
+test_track_nm_connectivity (void)
+{
+  static const struct
+  {
+    const char *line;
+    VipdNmConnectivity level;
+    int weight;
+  } good[] = {
+    { "  track_nm_connectivity full\n", VIPD_NM_CONNECTIVITY_FULL, 0 },
+    { "  track_nm_connectivity limited weight -20\n", VIPD_NM_CONNECTIVITY_LIMITED, -20 },
+    { "  track_nm_connectivity portal weight 5\n", VIPD_NM_CONNECTIVITY_PORTAL, 5 },
+  };
+  static const struct
+  {
+    const char *line;
+    guint col;
+    const char *needle;
+  } bad[] = {
+    { "  track_nm_connectivity fulll\n", 25, "did you mean \"full\"?" },
+    { "  track_nm_connectivity online\n", 25, "write full, limited or portal" },
+    { "  track_nm_connectivity full -20\n", 30, "expected \"weight <-253..253>\"" },
+    { "  track_nm_connectivity full weight\n", 30, "expected \"weight <-253..253>\"" },
+    { "  track_nm_connectivity full weight 300\n", 37, "-253" },
+    { "  track_nm_connectivity\n", 3, "track_nm_connectivity" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr (VipdDiagList) d = vipd_diag_list_new ();
+      g_autoptr (VipdConfig) c = parse_instance (good[i].line, d);
+      const VipdInstance *inst = g_ptr_array_index (c->instances, 0);
+      g_autofree char *dump = vipd_config_dump (c);
+
+      assert_count (d, VIPD_DIAG_ERROR, 0);
+      g_assert_cmpint (inst->nm_connectivity, ==, good[i].level);
+      g_assert_cmpint (inst->nm_connectivity_weight, ==, good[i].weight);
+      g_assert_cmpuint (inst->nm_connectivity_loc.line, ==, 2);
+      if (strstr (dump, good[i].line) == NULL)
+        g_error ("dump lacks \"%s\":\n%s", good[i].line, dump);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (VipdDiagList) d = vipd_diag_list_new ();
+      g_autoptr (VipdConfig) c = parse_instance (bad[i].line, d);
+      const VipdInstance *inst = g_ptr_array_index (c->instances, 0);
+
+      assert_error (d, 2, bad[i].col, bad[i].needle);
+      g_assert_cmpint (inst->nm_connectivity, ==, VIPD_NM_CONNECTIVITY_UNSET);
+    }
+  {
+    g_autoptr (VipdDiagList) d = vipd_diag_list_new ();
+    g_autoptr (VipdConfig) c = parse_instance ("", d);
+    g_autofree char *dump = vipd_config_dump (c);
+
+    g_assert_null (strstr (dump, "track_nm_connectivity"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -558,5 +618,6 @@ main (int argc, char **argv)
   g_test_add_func ("/config/syntax/argument-errors", test_argument_errors);
   g_test_add_func ("/config/syntax/vip-errors", test_vip_syntax_errors);
   g_test_add_func ("/config/syntax/seconds", test_seconds_parsing);
+  g_test_add_func ("/config/syntax/track-nm-connectivity", test_track_nm_connectivity);
   return g_test_run ();
 }
