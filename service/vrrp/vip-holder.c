@@ -310,7 +310,7 @@ vipd_vip_holder_address_removed (VipdVipHolder *h, int ifindex, const VipdAddr *
 
           if (add_one (h, e))
             vipd_log_instance (G_LOG_LEVEL_WARNING, h->log_name,
-                               "VIP %s was removed from %s by another program; restored", text,
+                               "VIP %s disappeared from %s (removed by another program, or its lifetime ran out); restored", text,
                                e->ifname);
         }
       return TRUE;
@@ -360,7 +360,8 @@ vipd_vip_holder_update (VipdVipHolder *h, const VipdInstance *instance,
               vipd_log_instance (G_LOG_LEVEL_WARNING, h->log_name, "%s", error->message);
           }
       }
-  h->renewed_at = now_us;
+  /* renewed_at stays: the VIPs both lists share were not renewed here, and bumping it would
+   * postpone their renewal until they expire (one reload every few hundred ms did just that). */
 }
 
 char **

@@ -23,7 +23,7 @@ class VipRemoved(vipd_bed.VipdTest):
             bed.run("node1", ["ip", "addr", "del", VIP + "/24", "dev", "eth0"])
             self.wait_owner(VIP, "node1", 1.0)
             print("VIP restored %.0f ms after `ip addr del`" % ((time.monotonic() - t0) * 1000))
-            line = self.wait_log("node1", "removed from eth0 by another program", 1, after=round_)
+            line = self.wait_log("node1", "disappeared from eth0", 1, after=round_)
             self.assertIn(VIP, line)
             # Restored with a lifetime again, not as a permanent address.
             self.assertLessEqual(bed.find_addr("node1", VIP).get("valid_life_time", 1 << 32), 60)
