@@ -103,8 +103,13 @@ update_router_id (ConsoleNode *self)
 {
   const char *id = self->manager ? vipd_dbus_manager_get_router_id (self->manager) : NULL;
 
-  g_free (self->router_id);
-  self->router_id = (id && *id) ? g_strdup (id) : NULL;
+  /* Keep the last name while vipd is away: "node2: vipd is not running" says more than a
+   * socket path. */
+  if (id && *id)
+    {
+      g_free (self->router_id);
+      self->router_id = g_strdup (id);
+    }
 }
 
 static void
@@ -116,20 +121,30 @@ manager_notify_cb (GObject *obj, GParamSpec *pspec, gpointer data)
   emit_changed (self);
 }
 
+/* The Manager lives on the ObjectManager's own path, which GetManagedObjects does not list, so it
+ * gets a proxy of its own; GDBusProxy follows the name owner and reloads its properties. */
 static void
-refresh_manager (ConsoleNode *self)
+manager_ready_cb (GObject *src, GAsyncResult *res, gpointer data)
 {
-  g_autoptr (GDBusObject) obj = NULL;
+  g_autoptr (ConsoleNode) self = data;
+  g_autoptr (GError) error = NULL;
+  VipdDBusManager *manager = vipd_dbus_manager_proxy_new_finish (res, &error);
 
-  if (self->manager)
-    g_signal_handlers_disconnect_by_data (self->manager, self);
-  g_clear_object (&self->manager);
-  obj = g_dbus_object_manager_get_object (self->objects, VIPD_DBUS_PATH);
-  if (obj)
-    self->manager = vipd_dbus_object_get_manager (VIPD_DBUS_OBJECT (obj));
-  if (self->manager)
-    g_signal_connect (self->manager, "notify::router-id", G_CALLBACK (manager_notify_cb), self);
+  if (manager == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("%s: no Manager proxy: %s", self->spec, error->message);
+      return;
+    }
+  if (self->bus == NULL || g_dbus_proxy_get_connection (G_DBUS_PROXY (manager)) != self->bus)
+    {
+      g_object_unref (manager); /* from a connection since dropped */
+      return;
+    }
+  self->manager = manager;
+  g_signal_connect (manager, "notify::router-id", G_CALLBACK (manager_notify_cb), self);
   update_router_id (self);
+  emit_changed (self);
 }
 
 static void
@@ -139,7 +154,6 @@ name_owner_cb (GObject *obj, GParamSpec *pspec, gpointer data)
   g_autofree char *owner =
       g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (obj));
 
-  refresh_manager (self);
   if (owner)
     {
       self->backoff_s = BACKOFF_MIN_S;
@@ -152,10 +166,7 @@ name_owner_cb (GObject *obj, GParamSpec *pspec, gpointer data)
 static void
 objects_changed_cb (gpointer data)
 {
-  ConsoleNode *self = data;
-
-  refresh_manager (self);
-  emit_changed (self);
+  emit_changed (data);
 }
 
 static void
@@ -204,6 +215,9 @@ bus_ready (ConsoleNode *self, GDBusConnection *bus, GError *error)
   vipd_dbus_object_manager_client_new (bus, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START,
                                        VIPD_DBUS_NAME, VIPD_DBUS_PATH, self->cancellable,
                                        objects_ready_cb, g_object_ref (self));
+  vipd_dbus_manager_proxy_new (bus, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, VIPD_DBUS_NAME,
+                               VIPD_DBUS_PATH, self->cancellable, manager_ready_cb,
+                               g_object_ref (self));
 }
 
 static void

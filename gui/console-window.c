@@ -105,6 +105,7 @@ node_row (ConsoleWindow *self, ConsoleNode *node)
       break;
     }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), console_node_get_label (node));
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_widget_set_tooltip_text (row, console_node_get_spec (node));
@@ -265,14 +266,19 @@ member_row (ConsoleWindow *self, ClusterGroup *g, ClusterInstance *m)
   move_body = g_strdup_printf (_("%s takes %s over now; the other nodes drop their admin "
                                  "priorities. Clients may see a short interruption."),
                                nl, vip_list);
-  gtk_box_append (GTK_BOX (box),
-                  action_button (self, _("_Demote"), "app.demote", m->node, m->name,
-                                 _("Demote this node?"), demote_body, _("_Demote")));
-  gtk_box_append (GTK_BOX (box),
-                  action_button (self, _("_Move VIP here"), "app.move-vip-here", m->node,
-                                 m->name, _("Move the VIP here?"), move_body, _("_Move")));
-  gtk_box_append (GTK_BOX (box), action_button (self, _("_Reset"), "app.reset", m->node, m->name,
-                                                NULL, NULL, NULL));
+  /* Only the actions that mean something in this row's state, so that the row keeps room for
+   * its facts at 800 pixels; every action stays reachable through app.* for scripts. */
+  if (g_strcmp0 (m->state, "master") == 0)
+    gtk_box_append (GTK_BOX (box),
+                    action_button (self, _("_Demote"), "app.demote", m->node, m->name,
+                                   _("Demote this node?"), demote_body, _("_Demote")));
+  else
+    gtk_box_append (GTK_BOX (box),
+                    action_button (self, _("_Move VIP here"), "app.move-vip-here", m->node,
+                                   m->name, _("Move the VIP here?"), move_body, _("_Move")));
+  if (m->admin_priority != 0)
+    gtk_box_append (GTK_BOX (box), action_button (self, _("_Reset"), "app.reset", m->node,
+                                                  m->name, NULL, NULL, NULL));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
   return row;
 }
@@ -351,8 +357,13 @@ rebuild_cluster (ConsoleWindow *self, GHashTable *owner_texts)
         {
           ClusterAlarm *a = node_alarms->pdata[i];
 
+          ConsoleNode *node = console_app_find_node (self->app, a->text);
+          const char *why = node ? console_node_get_error (node) : NULL;
+          g_autofree char *text = why ? g_strdup_printf ("%s: %s", node_label (self, a->text), why)
+                                      : g_strdup (node_label (self, a->text));
+
           adw_preferences_group_add (ADW_PREFERENCES_GROUP (pg),
-                                     alarm_row (alarm_title (a->kind), node_label (self, a->text)));
+                                     alarm_row (alarm_title (a->kind), text));
         }
       gtk_box_append (self->cluster_box, pg);
     }
