@@ -36,6 +36,7 @@ instance_free (gpointer p)
   g_strfreev (i->vips);
   g_free (i->master_address);
   g_free (i->last_reason);
+  g_strfreev (i->tracks);
   g_free (i);
 }
 
@@ -202,6 +203,7 @@ cluster_model_add_instance (ClusterModel *m, const ClusterInstance *src)
   i->vips = sorted_copy (src->vips);
   i->master_address = g_strdup (src->master_address ? src->master_address : "");
   i->last_reason = g_strdup (src->last_reason ? src->last_reason : "");
+  i->tracks = g_strdupv (src->tracks ? src->tracks : (char *[]){ NULL });
   g_ptr_array_add (m->instances, i);
 }
 

@@ -28,6 +28,7 @@ typedef struct
   char *master_address;   /* MasterAddress; "" when unknown */
   guint64 last_transition; /* usec since the epoch */
   char *last_reason;
+  char **tracks; /* "name: status" of its track scripts, in the order vipd lists them */
 } ClusterInstance;
 
 typedef struct

@@ -56,6 +56,8 @@ update_model (gpointer data)
       for (GList *l = instances; l; l = l->next)
         {
           VipdDBusInstance *p = l->data;
+          g_auto (GStrv) tracks =
+              console_node_describe_tracks (node, vipd_dbus_instance_get_track_scripts (p));
           ClusterInstance ci = {
             .node = (char *)spec,
             .name = (char *)vipd_dbus_instance_get_name (p),
@@ -70,6 +72,7 @@ update_model (gpointer data)
             .master_address = (char *)vipd_dbus_instance_get_master_address (p),
             .last_transition = vipd_dbus_instance_get_last_transition (p),
             .last_reason = (char *)vipd_dbus_instance_get_last_transition_reason (p),
+            .tracks = tracks,
           };
 
           if (ci.name)
@@ -229,7 +232,7 @@ report_error (AdminCall *c, GError *error)
   g_signal_emit (c->app, signals[SIGNAL_TOAST], 0, msg);
 }
 
-static void call_method (AdminCall *c, VipdDBusInstance *inst, const char *method);
+static void call_method (AdminCall *c, gpointer proxy, const char *method, GVariant *args);
 
 static void
 call_done_cb (GObject *src, GAsyncResult *res, gpointer data)
@@ -248,16 +251,16 @@ call_done_cb (GObject *src, GAsyncResult *res, gpointer data)
        * reset here hands the VIP back by the configured priorities alone. */
       c->then = NULL;
       for (guint i = 0; i < c->others->len; i++)
-        call_method (c, c->others->pdata[i], then);
+        call_method (c, c->others->pdata[i], then, NULL);
     }
   admin_call_unref (c);
 }
 
 static void
-call_method (AdminCall *c, VipdDBusInstance *inst, const char *method)
+call_method (AdminCall *c, gpointer proxy, const char *method, GVariant *args)
 {
   c->pending++;
-  g_dbus_proxy_call (G_DBUS_PROXY (inst), method, NULL,
+  g_dbus_proxy_call (G_DBUS_PROXY (proxy), method, args,
                      G_DBUS_CALL_FLAGS_NO_AUTO_START
                          | G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
                      CALL_TIMEOUT_MS, NULL, call_done_cb, c);
@@ -299,16 +302,40 @@ group_others (ConsoleApp *self, const char *spec, const char *instance)
   return out;
 }
 
+/* Calls method(args) on proxy for the row (spec, instance); then, when given, ResetPriority on
+ * the group's other members. */
+static void
+run_admin_call (ConsoleApp *self, GDBusProxy *proxy, const char *spec, const char *instance,
+                const char *title, const char *method, GVariant *args, const char *then)
+{
+  AdminCall *c = g_new0 (AdminCall, 1);
+
+  c->app = g_object_ref (self);
+  c->key = busy_key (spec, instance);
+  c->title = title;
+  c->then = then;
+  if (then)
+    c->others = group_others (self, spec, instance);
+  g_hash_table_insert (self->busy, g_strdup (c->key), GINT_TO_POINTER (1));
+  queue_update (self);
+  c->pending = 1; /* held until call_method's own reference is taken */
+  call_method (c, proxy, method, args);
+  admin_call_unref (c);
+}
+
 static void
 start_admin_call (ConsoleApp *self, GVariant *param, const char *title, const char *method,
                   const char *then)
 {
   const char *id, *instance;
+  guint8 priority = 0;
   ConsoleNode *node;
   g_autoptr (VipdDBusInstance) inst = NULL;
-  AdminCall *c;
 
-  g_variant_get (param, "(&s&s)", &id, &instance);
+  if (g_variant_is_of_type (param, G_VARIANT_TYPE ("(ssy)")))
+    g_variant_get (param, "(&s&sy)", &id, &instance, &priority);
+  else
+    g_variant_get (param, "(&s&s)", &id, &instance);
   node = console_app_find_node (self, id);
   inst = node ? console_node_find_instance (node, instance) : NULL;
   if (inst == NULL)
@@ -319,18 +346,8 @@ start_admin_call (ConsoleApp *self, GVariant *param, const char *title, const ch
       g_signal_emit (self, signals[SIGNAL_TOAST], 0, msg);
       return;
     }
-  c = g_new0 (AdminCall, 1);
-  c->app = g_object_ref (self);
-  c->key = busy_key (console_node_get_spec (node), instance);
-  c->title = title;
-  c->then = then;
-  if (then)
-    c->others = group_others (self, console_node_get_spec (node), instance);
-  g_hash_table_insert (self->busy, g_strdup (c->key), GINT_TO_POINTER (1));
-  queue_update (self);
-  c->pending = 1; /* held until call_method's own reference is taken */
-  call_method (c, inst, method);
-  admin_call_unref (c);
+  run_admin_call (self, G_DBUS_PROXY (inst), console_node_get_spec (node), instance, title,
+                  method, priority ? g_variant_new ("(y)", priority) : NULL, then);
 }
 
 static void
@@ -352,6 +369,46 @@ reset_activated (GSimpleAction *a, GVariant *param, gpointer data)
 }
 
 static void
+set_priority_activated (GSimpleAction *a, GVariant *param, gpointer data)
+{
+  guint8 priority;
+
+  g_variant_get (param, "(&s&sy)", NULL, NULL, &priority);
+  if (priority < 1 || priority > 254)
+    {
+      g_signal_emit (data, signals[SIGNAL_TOAST], 0, _("A priority is between 1 and 254"));
+      return;
+    }
+  start_admin_call (data, param, _("Set priority"), "SetPriority", NULL);
+}
+
+static void
+maintenance_activated (GSimpleAction *a, GVariant *param, gpointer data)
+{
+  ConsoleApp *self = data;
+  const char *id;
+  gboolean on;
+  ConsoleNode *node;
+  VipdDBusManager *manager;
+  const char *title = NULL;
+
+  g_variant_get (param, "(&sb)", &id, &on);
+  title = on ? _("Start maintenance") : _("End maintenance");
+  node = console_app_find_node (self, id);
+  manager = node ? console_node_get_manager (node) : NULL;
+  if (manager == NULL)
+    {
+      g_autofree char *msg = g_strdup_printf (_("“%s” failed: %s is not connected"), title, id);
+
+      g_signal_emit (self, signals[SIGNAL_TOAST], 0, msg);
+      return;
+    }
+  /* Busy on the node as a whole: the instance part of the key is empty. */
+  run_admin_call (self, G_DBUS_PROXY (manager), console_node_get_spec (node), "", title,
+                  "SetMaintenance", g_variant_new ("(b)", on), NULL);
+}
+
+static void
 quit_activated (GSimpleAction *a, GVariant *param, gpointer data)
 {
   g_application_quit (data);
@@ -361,6 +418,8 @@ static const GActionEntry app_actions[] = {
   { .name = "demote", .activate = demote_activated, .parameter_type = "(ss)" },
   { .name = "move-vip-here", .activate = move_here_activated, .parameter_type = "(ss)" },
   { .name = "reset", .activate = reset_activated, .parameter_type = "(ss)" },
+  { .name = "set-priority", .activate = set_priority_activated, .parameter_type = "(ssy)" },
+  { .name = "maintenance", .activate = maintenance_activated, .parameter_type = "(sb)" },
   { .name = "quit", .activate = quit_activated },
 };
 

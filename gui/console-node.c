@@ -143,6 +143,7 @@ manager_ready_cb (GObject *src, GAsyncResult *res, gpointer data)
     }
   self->manager = manager;
   g_signal_connect (manager, "notify::router-id", G_CALLBACK (manager_notify_cb), self);
+  g_signal_connect (manager, "notify::maintenance", G_CALLBACK (manager_notify_cb), self);
   update_router_id (self);
   emit_changed (self);
 }
@@ -432,4 +433,29 @@ console_node_find_instance (ConsoleNode *self, const char *name)
       found = g_object_ref (l->data);
   g_list_free_full (all, g_object_unref);
   return found;
+}
+
+VipdDBusManager *
+console_node_get_manager (ConsoleNode *self)
+{
+  return self->state == CONSOLE_NODE_CONNECTED ? self->manager : NULL;
+}
+
+char **
+console_node_describe_tracks (ConsoleNode *self, const char *const *paths)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new ();
+
+  for (; self->objects && paths && *paths; paths++)
+    {
+      g_autoptr (GDBusObject) obj = g_dbus_object_manager_get_object (self->objects, *paths);
+      g_autoptr (VipdDBusTrackScript) script =
+          obj ? vipd_dbus_object_get_track_script (VIPD_DBUS_OBJECT (obj)) : NULL;
+
+      if (script)
+        g_ptr_array_add (out, g_strdup_printf ("%s: %s", vipd_dbus_track_script_get_name (script),
+                                               vipd_dbus_track_script_get_status (script)));
+    }
+  g_ptr_array_add (out, NULL);
+  return (char **)g_ptr_array_free (g_steal_pointer (&out), FALSE);
 }

@@ -31,5 +31,9 @@ const char *console_node_state_to_string (ConsoleNodeState state);
 const char *console_node_get_error (ConsoleNode *node);
 /* Instance proxies (new references), or NULL when not connected. */
 GList *console_node_get_instances (ConsoleNode *node);
+/* The Manager proxy (borrowed), or NULL before it is known. */
+VipdDBusManager *console_node_get_manager (ConsoleNode *node);
+/* "name: status" of the track scripts at paths, for the view (a new strv). */
+char **console_node_describe_tracks (ConsoleNode *node, const char *const *paths);
 /* The Instance proxy of that Name (a new reference), or NULL. */
 VipdDBusInstance *console_node_find_instance (ConsoleNode *node, const char *name);

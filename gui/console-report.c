@@ -23,7 +23,8 @@ label_of (ConsoleApp *app, const char *spec)
 }
 
 gboolean
-console_report_write (const char *path, ConsoleApp *app, GHashTable *owner_texts, GError **error)
+console_report_write (const char *path, ConsoleApp *app, GHashTable *owner_texts,
+                      const char *const *toasts, GError **error)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonGenerator) gen = json_generator_new ();
@@ -48,6 +49,12 @@ console_report_write (const char *path, ConsoleApp *app, GHashTable *owner_texts
       json_builder_add_string_value (b, console_node_get_label (n));
       json_builder_set_member_name (b, "state");
       json_builder_add_string_value (b, console_node_state_to_string (console_node_get_state (n)));
+      json_builder_set_member_name (b, "maintenance");
+      json_builder_add_boolean_value (b, console_node_get_manager (n)
+                                             && vipd_dbus_manager_get_maintenance (
+                                                 console_node_get_manager (n)));
+      json_builder_set_member_name (b, "busy");
+      json_builder_add_boolean_value (b, console_app_is_busy (app, console_node_get_spec (n), ""));
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -66,6 +73,8 @@ console_report_write (const char *path, ConsoleApp *app, GHashTable *owner_texts
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+
+  add_strv (b, "toasts", (char **)toasts);
 
   json_builder_set_member_name (b, "groups");
   json_builder_begin_array (b);
@@ -122,6 +131,7 @@ console_report_write (const char *path, ConsoleApp *app, GHashTable *owner_texts
           json_builder_add_int_value (b, m->admin_priority);
           json_builder_set_member_name (b, "busy");
           json_builder_add_boolean_value (b, console_app_is_busy (app, m->node, m->name));
+          add_strv (b, "tracks", m->tracks);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);

@@ -6,4 +6,4 @@
 /* Writes nodes, groups, owners, alarms and busy rows; owner_texts maps a group key to the owner
  * line exactly as the window shows it. */
 gboolean console_report_write (const char *path, ConsoleApp *app, GHashTable *owner_texts,
-                               GError **error);
+                               const char *const *toasts, GError **error);

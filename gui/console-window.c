@@ -14,13 +14,14 @@ struct _ConsoleWindow
 {
   AdwApplicationWindow parent;
   ConsoleApp *app;
-  AdwToastOverlay *toasts;
+  AdwToastOverlay *toast_overlay;
   AdwLeaflet *leaflet;
   GtkListBox *node_list;
   GtkBox *cluster_box;
   GtkWidget *back_button;
   GHashTable *focus_widgets; /* focus key -> widget, of the last rebuild */
   char *report_path;
+  GPtrArray *toasts; /* texts of the toasts shown, for the test report */
 };
 
 G_DEFINE_FINAL_TYPE (ConsoleWindow, console_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -70,16 +71,19 @@ format_time (guint64 usec)
 /* ---- the node list ---- */
 
 static void
-remove_node_clicked (GtkButton *button, ConsoleWindow *self)
+menu_add (GMenu *menu, const char *label, const char *action, GVariant *target)
 {
-  console_app_remove_node (self->app, g_object_get_data (G_OBJECT (button), "spec"));
+  g_autoptr (GMenuItem) item = g_menu_item_new (label, NULL);
+
+  g_menu_item_set_action_and_target_value (item, action, target);
+  g_menu_append_item (menu, item);
 }
 
 static GtkWidget *
 node_row (ConsoleWindow *self, ConsoleNode *node)
 {
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *icon, *remove;
+  GtkWidget *icon, *menu_button;
   const char *subtitle = NULL, *icon_name = NULL;
   g_autofree char *detail = NULL;
   g_autofree char *key = g_strconcat ("node\n", console_node_get_spec (node), NULL);
@@ -91,7 +95,10 @@ node_row (ConsoleWindow *self, ConsoleNode *node)
       icon_name = "content-loading-symbolic";
       break;
     case CONSOLE_NODE_CONNECTED:
-      subtitle = _("Connected");
+      subtitle = console_node_get_manager (node)
+                         && vipd_dbus_manager_get_maintenance (console_node_get_manager (node))
+                     ? _("Connected · in maintenance")
+                     : _("Connected");
       icon_name = "emblem-ok-symbolic";
       break;
     case CONSOLE_NODE_NO_VIPD:
@@ -114,17 +121,35 @@ node_row (ConsoleWindow *self, ConsoleNode *node)
     gtk_widget_add_css_class (icon, "warning");
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
 
-  remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
-  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (remove, "flat");
-  gtk_widget_set_tooltip_text (remove, _("Forget this node"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Forget this node"), -1);
-  g_object_set_data_full (G_OBJECT (remove), "spec", g_strdup (console_node_get_spec (node)),
-                          g_free);
-  g_signal_connect (remove, "clicked", G_CALLBACK (remove_node_clicked), self);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
-  g_hash_table_insert (self->focus_widgets, g_steal_pointer (&key), remove);
+  {
+    g_autoptr (GMenu) menu = g_menu_new ();
+    VipdDBusManager *manager = console_node_get_manager (node);
+    const char *spec = console_node_get_spec (node);
+
+    if (manager && vipd_dbus_manager_get_maintenance (manager))
+      menu_add (menu, _("End Maintenance"), "app.maintenance", g_variant_new ("(sb)", spec, FALSE));
+    else if (manager)
+      menu_add (menu, _("Start Maintenance…"), "win.start-maintenance", g_variant_new ("s", spec));
+    menu_add (menu, _("Forget Node"), "win.forget", g_variant_new ("s", spec));
+    menu_button = gtk_menu_button_new ();
+    gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "view-more-symbolic");
+    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu_button), G_MENU_MODEL (menu));
+    gtk_widget_set_valign (menu_button, GTK_ALIGN_CENTER);
+    gtk_widget_add_css_class (menu_button, "flat");
+    gtk_widget_set_tooltip_text (menu_button, _("Node actions"));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Node actions"), -1);
+    if (console_app_is_busy (self->app, spec, ""))
+      {
+        GtkWidget *spinner = gtk_spinner_new ();
+
+        gtk_spinner_start (GTK_SPINNER (spinner));
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), spinner);
+        gtk_widget_set_sensitive (menu_button, FALSE);
+      }
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), menu_button);
+  }
+  g_hash_table_insert (self->focus_widgets, g_steal_pointer (&key), menu_button);
   return row;
 }
 
@@ -236,8 +261,16 @@ member_row (ConsoleWindow *self, ClusterGroup *g, ClusterInstance *m)
                               admin, when, m->last_reason[0] ? m->last_reason : "—");
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (m->tracks && m->tracks[0])
+    {
+      g_autofree char *joined = g_strjoinv (", ", m->tracks);
+      char *with = g_strdup_printf ("%s\n%s %s", subtitle, _("Track scripts:"), joined);
+
+      g_free (subtitle);
+      subtitle = with;
+    }
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 4);
   if (g_strcmp0 (m->state, "master") == 0)
     adw_action_row_add_prefix (ADW_ACTION_ROW (row),
                                gtk_image_new_from_icon_name ("starred-symbolic"));
@@ -272,13 +305,31 @@ member_row (ConsoleWindow *self, ClusterGroup *g, ClusterInstance *m)
     gtk_box_append (GTK_BOX (box),
                     action_button (self, _("_Demote"), "app.demote", m->node, m->name,
                                    _("Demote this node?"), demote_body, _("_Demote")));
-  else
+  else if (g_strcmp0 (m->state, "maintenance") != 0) /* maintenance keeps a node out */
     gtk_box_append (GTK_BOX (box),
                     action_button (self, _("_Move VIP here"), "app.move-vip-here", m->node,
                                    m->name, _("Move the VIP here?"), move_body, _("_Move")));
   if (m->admin_priority != 0)
     gtk_box_append (GTK_BOX (box), action_button (self, _("_Reset"), "app.reset", m->node,
                                                   m->name, NULL, NULL, NULL));
+  {
+    g_autoptr (GMenu) menu = g_menu_new ();
+    GtkWidget *more = gtk_menu_button_new ();
+    g_autofree char *key = g_strdup_printf ("menu\n%s\n%s", m->node, m->name);
+
+    menu_add (menu, _("Set Priority…"), "win.set-priority", g_variant_new ("(ss)", m->node, m->name));
+    menu_add (menu, _("Demote"), "win.demote", g_variant_new ("(ss)", m->node, m->name));
+    menu_add (menu, _("Reset Priority"), "app.reset", g_variant_new ("(ss)", m->node, m->name));
+    gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (more), "view-more-symbolic");
+    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (more), G_MENU_MODEL (menu));
+    gtk_widget_add_css_class (more, "flat");
+    gtk_widget_set_valign (more, GTK_ALIGN_CENTER);
+    gtk_widget_set_tooltip_text (more, _("More actions"));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (more), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("More actions"), -1);
+    g_hash_table_insert (self->focus_widgets, g_steal_pointer (&key), more);
+    gtk_box_append (GTK_BOX (box), more);
+  }
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
   return row;
 }
@@ -442,15 +493,23 @@ model_changed (ConsoleWindow *self)
     {
       g_autoptr (GError) error = NULL;
 
-      if (!console_report_write (self->report_path, self->app, owner_texts, &error))
+      g_ptr_array_add (self->toasts, NULL);
+      if (!console_report_write (self->report_path, self->app, owner_texts,
+                                 (const char *const *)self->toasts->pdata, &error))
         g_warning ("test report: %s", error->message);
+      g_ptr_array_remove_index (self->toasts, self->toasts->len - 1);
     }
 }
 
 static void
 toast (ConsoleWindow *self, const char *text)
 {
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  if (self->report_path)
+    {
+      g_ptr_array_add (self->toasts, g_strdup (text));
+      model_changed (self);
+    }
 }
 
 /* ---- adding a node ---- */
@@ -499,6 +558,122 @@ add_node_clicked (GtkButton *button, ConsoleWindow *self)
   g_signal_connect (entry, "activate", G_CALLBACK (entry_activate), dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 }
+
+/* ---- window actions: the dialogs in front of app actions ---- */
+
+static void
+priority_response (AdwMessageDialog *dialog, const char *response, GVariant *target)
+{
+  GtkSpinButton *spin = GTK_SPIN_BUTTON (adw_message_dialog_get_extra_child (dialog));
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (dialog));
+  const char *spec, *instance;
+
+  if (g_strcmp0 (response, "set") == 0 && parent)
+    {
+      g_variant_get (target, "(&s&s)", &spec, &instance);
+      g_action_group_activate_action (
+          G_ACTION_GROUP (gtk_window_get_application (parent)), "set-priority",
+          g_variant_new ("(ssy)", spec, instance, (guint8)gtk_spin_button_get_value_as_int (spin)));
+    }
+}
+
+static void
+set_priority_activated (GSimpleAction *a, GVariant *param, gpointer data)
+{
+  ConsoleWindow *self = data;
+  const char *spec, *instance;
+  ConsoleNode *node;
+  g_autoptr (VipdDBusInstance) inst = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog, *spin;
+
+  g_variant_get (param, "(&s&s)", &spec, &instance);
+  node = console_app_find_node (self->app, spec);
+  inst = node ? console_node_find_instance (node, instance) : NULL;
+  if (inst == NULL)
+    return;
+  body = g_strdup_printf (_("An admin priority for %s on %s replaces its configured priority "
+                            "(%u) until it is reset; 1 to 254."),
+                          instance, console_node_get_label (node),
+                          vipd_dbus_instance_get_base_priority (inst));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Set Priority"), body);
+  spin = gtk_spin_button_new_with_range (1, 254, 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin),
+                             vipd_dbus_instance_get_effective_priority (inst));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Priority"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), spin);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "set",
+                                    _("_Set"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "set",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "set");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (priority_response),
+                         g_variant_ref (param), (GClosureNotify)(void (*) (void))g_variant_unref, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+confirm_then (ConsoleWindow *self, const char *heading, const char *body, const char *go,
+              const char *action, GVariant *target)
+{
+  AdwMessageDialog *dialog =
+      ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
+  Confirm *c = g_new0 (Confirm, 1);
+
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "go", go, NULL);
+  adw_message_dialog_set_response_appearance (dialog, "go", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  c->self = self;
+  c->action = g_strdup (action);
+  c->target = g_variant_ref_sink (target);
+  g_signal_connect (dialog, "response", G_CALLBACK (confirm_response), c);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+demote_activated (GSimpleAction *a, GVariant *param, gpointer data)
+{
+  const char *spec, *instance;
+  g_autofree char *body = NULL;
+
+  g_variant_get (param, "(&s&s)", &spec, &instance);
+  body = g_strdup_printf (_("%s on %s hands its VIPs over to another node at once and stays "
+                            "backup until it is reset."),
+                          instance, node_label (data, spec));
+  confirm_then (data, _("Demote this node?"), body, _("_Demote"), "app.demote",
+                g_variant_new ("(ss)", spec, instance));
+}
+
+static void
+start_maintenance_activated (GSimpleAction *a, GVariant *param, gpointer data)
+{
+  const char *spec = g_variant_get_string (param, NULL);
+  g_autofree char *body = g_strdup_printf (
+      _("Every instance on %s hands its VIPs over and stays out of the election until "
+        "maintenance ends, also across restarts."),
+      node_label (data, spec));
+
+  confirm_then (data, _("Start maintenance?"), body, _("_Start Maintenance"), "app.maintenance",
+                g_variant_new ("(sb)", spec, TRUE));
+}
+
+static void
+forget_activated (GSimpleAction *a, GVariant *param, gpointer data)
+{
+  ConsoleWindow *self = data;
+
+  console_app_remove_node (self->app, g_variant_get_string (param, NULL));
+}
+
+static const GActionEntry win_actions[] = {
+  { .name = "set-priority", .activate = set_priority_activated, .parameter_type = "(ss)" },
+  { .name = "demote", .activate = demote_activated, .parameter_type = "(ss)" },
+  { .name = "start-maintenance", .activate = start_maintenance_activated, .parameter_type = "s" },
+  { .name = "forget", .activate = forget_activated, .parameter_type = "s" },
+};
 
 /* ---- layout ---- */
 
@@ -594,6 +769,7 @@ console_window_dispose (GObject *obj)
     g_signal_handlers_disconnect_by_data (self->app, self);
   g_clear_pointer (&self->focus_widgets, g_hash_table_unref);
   g_clear_pointer (&self->report_path, g_free);
+  g_clear_pointer (&self->toasts, g_ptr_array_unref);
   G_OBJECT_CLASS (console_window_parent_class)->dispose (obj);
 }
 
@@ -607,6 +783,7 @@ static void
 console_window_init (ConsoleWindow *self)
 {
   self->focus_widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->toasts = g_ptr_array_new_with_free_func (g_free);
 }
 
 ConsoleWindow *
@@ -620,6 +797,8 @@ console_window_new (ConsoleApp *app)
   const char *report = g_getenv ("VIPD_CONSOLE_TEST_REPORT");
   AdwLeafletPage *page;
 
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions),
+                                   self);
   self->app = app;
   self->report_path = (report && *report) ? g_strdup (report) : NULL;
   gtk_widget_set_size_request (GTK_WIDGET (self), 360, 300);
@@ -633,8 +812,8 @@ console_window_new (ConsoleApp *app)
   g_signal_connect_swapped (leaflet, "notify::folded", G_CALLBACK (folded_changed), self);
   folded_changed (self);
 
-  self->toasts = ADW_TOAST_OVERLAY (toasts);
-  adw_toast_overlay_set_child (self->toasts, leaflet);
+  self->toast_overlay = ADW_TOAST_OVERLAY (toasts);
+  adw_toast_overlay_set_child (self->toast_overlay, leaflet);
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), toasts);
 
   g_signal_connect_swapped (app, "model-changed", G_CALLBACK (model_changed), self);

@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -142,12 +143,11 @@ class ConsoleTests(unittest.TestCase):
                                                          self.console.output()), file=sys.stderr)
             raise
 
-    def screenshot(self, name):
+    def screenshot(self, name, delay=0.7):
         os.makedirs(ARTIFACTS, exist_ok=True)
         path = os.path.join(ARTIFACTS, name)
         # Let GTK paint the frame that follows the report.
-        import time
-        time.sleep(0.7)
+        time.sleep(delay)
         r = subprocess.run(self.bed.cmd("client", [IMPORT, "-display", self.display, "-window",
                                                    "root", path]),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=30)
@@ -155,14 +155,21 @@ class ConsoleTests(unittest.TestCase):
         self.assertGreater(os.path.getsize(path), 1000)
         print("screenshot: %s" % path)
 
-    def activate(self, action, *params):
-        target = "('%s')" % "', '".join(params)
+    def activate(self, action, target, user=None):
+        """Activates app.ACTION with target (GVariant text) through org.gtk.Actions."""
         argv = [GDBUS, "call", "--session", "--dest", APP_ID, "--object-path", APP_PATH,
                 "--method", "org.gtk.Actions.Activate", action, "[<%s>]" % target, "{}"]
-        env = self.env()
+        if user is not None:
+            argv = ["setpriv", "--reuid=%d" % user, "--regid=%d" % user, "--clear-groups"] + argv
         r = subprocess.run(self.bed.cmd("client", argv), stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True, timeout=30, env=env)
+                           stderr=subprocess.PIPE, text=True, timeout=30, env=self.env())
         self.assertEqual(r.returncode, 0, r.stderr)
+
+    def member(self, node):
+        return [m for m in self.report()["groups"][0]["members"] if m["node"] == node][0]
+
+    def node_entry(self, label):
+        return [n for n in self.report()["nodes"] if n["label"] == label][0]
 
     def test_1_owner_then_move(self):
         self.start_console("light")
@@ -176,7 +183,7 @@ class ConsoleTests(unittest.TestCase):
             self.screenshot("console-node1-owner.png")
 
             # Move VIP here, on node2's row: the node is named by its RouterId as shown.
-            self.activate("move-vip-here", "node2", "VI_1")
+            self.activate("move-vip-here", "('node2', 'VI_1')")
             self.wait_owner("node2", MOVE_BOUND)
             self.bed.wait_for(lambda: self.node2.has_vip(), MOVE_BOUND, "VIP on node2")
             self.bed.wait_for(lambda: not self.node1.has_vip(), MOVE_BOUND, "VIP off node1")
@@ -187,9 +194,33 @@ class ConsoleTests(unittest.TestCase):
             self.screenshot("console-node2-owner.png")
 
             # Reset on node2: node1 takes the VIP back by its configured priority (preempt).
-            self.activate("reset", "node2", "VI_1")
+            self.activate("reset", "('node2', 'VI_1')")
             self.wait_owner("node1", MOVE_BOUND)
             self.bed.wait_for(lambda: self.node1.has_vip(), MOVE_BOUND, "VIP back on node1")
+            self.bed.wait_for(lambda: self.member("node2")["admin_priority"] == 0, MOVE_BOUND,
+                              "node2's admin priority cleared in the view")
+
+            # Set priority: the view follows PropertiesChanged.
+            self.activate("set-priority", "('node2', 'VI_1', byte 120)")
+            self.bed.wait_for(lambda: self.member("node2")["admin_priority"] == 120
+                              and self.member("node2")["effective_priority"] == 120,
+                              MOVE_BOUND, "node2 at admin priority 120 in the view")
+            self.assertEqual(self.node2.get("VI_1", "AdminPriority"), 120)
+            self.activate("reset", "('node2', 'VI_1')")
+            self.bed.wait_for(lambda: self.member("node2")["admin_priority"] == 0, MOVE_BOUND,
+                              "node2 reset in the view")
+
+            # Maintenance for node1 as a whole: node2 takes over, the view says so.
+            self.activate("maintenance", "('node1', true)")
+            self.wait_owner("node2", MOVE_BOUND)
+            self.bed.wait_for(lambda: self.node_entry("node1")["maintenance"], MOVE_BOUND,
+                              "node1 shown in maintenance")
+            self.bed.wait_for(lambda: self.node2.has_vip(), MOVE_BOUND, "VIP on node2")
+            self.screenshot("console-node1-maintenance.png")
+            self.activate("maintenance", "('node1', false)")
+            self.wait_owner("node1", MOVE_BOUND)
+            self.assertFalse(self.node_entry("node1")["maintenance"])
+            self.assertEqual(self.report()["toasts"], [])
         finally:
             self.stop_console()
 
@@ -212,6 +243,46 @@ class ConsoleTests(unittest.TestCase):
                               "node2's instance back in the view")
         finally:
             self.stop_console()
+
+
+    def test_3_refusal_is_a_toast(self):
+        """The console run by an ordinary user: vipd (no polkitd on these buses) refuses, and the
+        refusal becomes a toast naming the action; nothing moves."""
+        nobody = 65534
+        home = os.path.join(self.bed.tmpdir, "nobody")
+        os.makedirs(home, exist_ok=True)
+        os.chmod(home, 0o777)
+        sock = os.path.join(home, "session.sock")
+        session = self.bed.start("client", ["setpriv", "--reuid=%d" % nobody, "--regid=%d" % nobody,
+                                            "--clear-groups", DBUS_DAEMON, "--session", "--nofork",
+                                            "--nopidfile", "--address", "unix:path=" + sock],
+                                 self.bed.log("session-bus-nobody"))
+        self.bed.wait_for(lambda: os.path.exists(sock), 10, "nobody's session bus")
+        saved = (self.session_sock, self.config_home)
+        self.session_sock, self.config_home = sock, home
+        self.report_path = os.path.join(home, "report.json")
+        argv = ["setpriv", "--reuid=%d" % nobody, "--regid=%d" % nobody, "--clear-groups",
+                CONSOLE, "--node", self.node1.bus.address, "--node", self.node2.bus.address]
+        env = self.env()
+        env["HOME"] = home
+        self.console = self.bed.start("client", argv, self.bed.log("console-nobody"), env=env)
+        try:
+            self.wait_owner("node1", 20)
+            self.activate("move-vip-here", "('node2', 'VI_1')", user=nobody)
+            self.bed.wait_for(lambda: self.report()["toasts"], MOVE_BOUND, "a toast")
+            toast = self.report()["toasts"][0]
+            self.assertIn("Move VIP here", toast)
+            self.assertIn("not authorized", toast)
+            self.bed.wait_for(lambda: not self.member("node2")["busy"], MOVE_BOUND,
+                              "the busy state to clear")
+            self.assertTrue(self.owner_is("node1"))
+            self.assertTrue(self.node1.has_vip())
+            self.assertFalse(self.node2.has_vip())
+            self.screenshot("console-refused.png", delay=0.3)
+        finally:
+            self.stop_console()
+            self.bed.stop(session)
+            self.session_sock, self.config_home = saved
 
 
 if __name__ == "__main__":
