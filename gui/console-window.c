@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "console-app.h"
+#include "console-events.h"
 #include "console-report.h"
 
 struct _ConsoleWindow
@@ -130,6 +131,7 @@ node_row (ConsoleWindow *self, ConsoleNode *node)
       menu_add (menu, _("End Maintenance"), "app.maintenance", g_variant_new ("(sb)", spec, FALSE));
     else if (manager)
       menu_add (menu, _("Start Maintenance…"), "win.start-maintenance", g_variant_new ("s", spec));
+    menu_add (menu, _("Events"), "win.events", g_variant_new ("s", spec));
     menu_add (menu, _("Forget Node"), "win.forget", g_variant_new ("s", spec));
     menu_button = gtk_menu_button_new ();
     gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "view-more-symbolic");
@@ -668,7 +670,18 @@ forget_activated (GSimpleAction *a, GVariant *param, gpointer data)
   console_app_remove_node (self->app, g_variant_get_string (param, NULL));
 }
 
+static void
+events_activated (GSimpleAction *a, GVariant *param, gpointer data)
+{
+  ConsoleWindow *self = data;
+  ConsoleNode *node = console_app_find_node (self->app, g_variant_get_string (param, NULL));
+
+  if (node)
+    gtk_window_present (console_events_window_new (GTK_WINDOW (self), node));
+}
+
 static const GActionEntry win_actions[] = {
+  { .name = "events", .activate = events_activated, .parameter_type = "s" },
   { .name = "set-priority", .activate = set_priority_activated, .parameter_type = "(ss)" },
   { .name = "demote", .activate = demote_activated, .parameter_type = "(ss)" },
   { .name = "start-maintenance", .activate = start_maintenance_activated, .parameter_type = "s" },

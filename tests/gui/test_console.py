@@ -165,6 +165,22 @@ class ConsoleTests(unittest.TestCase):
                            stderr=subprocess.PIPE, text=True, timeout=30, env=self.env())
         self.assertEqual(r.returncode, 0, r.stderr)
 
+    def activate_window(self, action, target):
+        """Activates win.ACTION of the console's first window."""
+        argv = [GDBUS, "call", "--session", "--dest", APP_ID, "--object-path",
+                APP_PATH + "/window/1", "--method", "org.gtk.Actions.Activate", action,
+                "[<%s>]" % target, "{}"]
+        r = subprocess.run(self.bed.cmd("client", argv), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=30, env=self.env())
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def read_events(self):
+        try:
+            with open(self.report_path + ".events", encoding="utf-8") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
     def member(self, node):
         return [m for m in self.report()["groups"][0]["members"] if m["node"] == node][0]
 
@@ -175,6 +191,9 @@ class ConsoleTests(unittest.TestCase):
         self.start_console("light")
         try:
             self.wait_owner("node1", 20)
+            # Names come from each Manager's RouterId, which may arrive after the instances.
+            self.bed.wait_for(lambda: [n["label"] for n in self.report()["nodes"]]
+                              == ["node1", "node2"], 10, "nodes named by their RouterId")
             r = self.report()
             self.assertEqual([n["state"] for n in r["nodes"]], ["connected", "connected"])
             self.assertEqual([m["node"] for m in r["groups"][0]["members"]], ["node1", "node2"])
@@ -221,6 +240,19 @@ class ConsoleTests(unittest.TestCase):
             self.wait_owner("node1", MOVE_BOUND)
             self.assertFalse(self.node_entry("node1")["maintenance"])
             self.assertEqual(self.report()["toasts"], [])
+
+            # node1's event log: its history from GetEvents, then live Event signals.
+            self.activate_window("events", "'node1'")
+            events = self.report_path + ".events"
+            self.bed.wait_for(lambda: "maintenance" in self.read_events(), 10, "node1's events")
+            self.screenshot("console-events-node1.png")
+            self.activate("demote", "('node1', 'VI_1')")
+            self.wait_owner("node2", MOVE_BOUND)
+            self.bed.wait_for(lambda: "master → backup (admin: Demote" in
+                              self.read_events().splitlines()[-1], MOVE_BOUND,
+                              "the demotion appended live to node1's events")
+            self.activate("reset", "('node1', 'VI_1')")
+            self.wait_owner("node1", MOVE_BOUND)
         finally:
             self.stop_console()
 
