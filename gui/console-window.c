@@ -192,6 +192,9 @@ confirm_response (AdwMessageDialog *dialog, const char *response, Confirm *c)
   confirm_free (c);
 }
 
+static void confirm_then (ConsoleWindow *self, const char *heading, const char *body,
+                          const char *go, const char *action, GVariant *target);
+
 static void
 action_clicked (GtkButton *button, ConsoleWindow *self)
 {
@@ -200,25 +203,13 @@ action_clicked (GtkButton *button, ConsoleWindow *self)
   const char *heading = g_object_get_data (G_OBJECT (button), "heading");
   const char *body = g_object_get_data (G_OBJECT (button), "body");
   const char *go = g_object_get_data (G_OBJECT (button), "go");
-  AdwMessageDialog *dialog;
-  Confirm *c;
 
   if (heading == NULL)
     {
       g_action_group_activate_action (G_ACTION_GROUP (self->app), action + 4, target);
       return;
     }
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "go", go, NULL);
-  adw_message_dialog_set_response_appearance (dialog, "go", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  c = g_new0 (Confirm, 1);
-  c->self = self;
-  c->action = g_strdup (action);
-  c->target = g_variant_ref (target);
-  g_signal_connect (dialog, "response", G_CALLBACK (confirm_response), c);
-  gtk_window_present (GTK_WINDOW (dialog));
+  confirm_then (self, heading, body, go, action, target);
 }
 
 /* A button for one admin action; heading NULL means no confirmation. */
@@ -616,6 +607,7 @@ set_priority_activated (GSimpleAction *a, GVariant *param, gpointer data)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Activates action with target once the admin agrees; target may be floating. */
 static void
 confirm_then (ConsoleWindow *self, const char *heading, const char *body, const char *go,
               const char *action, GVariant *target)
