@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "console-app.h"
+#include "console-dialogs.h"
 #include "console-events.h"
 #include "console-report.h"
 
@@ -169,32 +170,6 @@ rebuild_nodes (ConsoleWindow *self)
 
 /* ---- the cluster view ---- */
 
-typedef struct
-{
-  ConsoleWindow *self;
-  char *action; /* app.demote / app.move-vip-here */
-  GVariant *target;
-} Confirm;
-
-static void
-confirm_free (Confirm *c)
-{
-  g_free (c->action);
-  g_variant_unref (c->target);
-  g_free (c);
-}
-
-static void
-confirm_response (AdwMessageDialog *dialog, const char *response, Confirm *c)
-{
-  if (g_strcmp0 (response, "go") == 0)
-    g_action_group_activate_action (G_ACTION_GROUP (c->self->app), c->action + 4, c->target);
-  confirm_free (c);
-}
-
-static void confirm_then (ConsoleWindow *self, const char *heading, const char *body,
-                          const char *go, const char *action, GVariant *target);
-
 static void
 action_clicked (GtkButton *button, ConsoleWindow *self)
 {
@@ -209,7 +184,8 @@ action_clicked (GtkButton *button, ConsoleWindow *self)
       g_action_group_activate_action (G_ACTION_GROUP (self->app), action + 4, target);
       return;
     }
-  confirm_then (self, heading, body, go, action, target);
+  console_dialog_confirm (GTK_WINDOW (self), G_ACTION_GROUP (self->app), heading, body, go,
+                          action, target);
 }
 
 /* A button for one admin action; heading NULL means no confirmation. */
@@ -505,126 +481,22 @@ toast (ConsoleWindow *self, const char *text)
     }
 }
 
-/* ---- adding a node ---- */
-
-static void
-add_response (AdwMessageDialog *dialog, const char *response, ConsoleWindow *self)
-{
-  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
-  g_autoptr (GError) error = NULL;
-  g_autofree char *spec = NULL;
-
-  if (g_strcmp0 (response, "add") != 0)
-    return;
-  spec = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-  if (!console_app_add_node (self->app, spec, TRUE, &error))
-    toast (self, error->message);
-}
-
-static void
-entry_activate (GtkEntry *entry, AdwMessageDialog *dialog)
-{
-  adw_message_dialog_response (dialog, "add");
-  gtk_window_close (GTK_WINDOW (dialog));
-}
-
-static void
-add_node_clicked (GtkButton *button, ConsoleWindow *self)
-{
-  GtkWidget *dialog = adw_message_dialog_new (
-      GTK_WINDOW (self), _("Add a Node"),
-      _("“system” for this machine, “ssh:HOST” for a server reached with ssh (keys or an agent; "
-        "the host needs systemd-stdio-bridge), or a D-Bus address."));
-  GtkWidget *entry = gtk_entry_new ();
-
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), "ssh:router1.example.org");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Node"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "add",
-                                    _("_Add"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "add",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "add");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect (dialog, "response", G_CALLBACK (add_response), self);
-  g_signal_connect (entry, "activate", G_CALLBACK (entry_activate), dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
 /* ---- window actions: the dialogs in front of app actions ---- */
-
-static void
-priority_response (AdwMessageDialog *dialog, const char *response, GVariant *target)
-{
-  GtkSpinButton *spin = GTK_SPIN_BUTTON (adw_message_dialog_get_extra_child (dialog));
-  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (dialog));
-  const char *spec, *instance;
-
-  if (g_strcmp0 (response, "set") == 0 && parent)
-    {
-      g_variant_get (target, "(&s&s)", &spec, &instance);
-      g_action_group_activate_action (
-          G_ACTION_GROUP (gtk_window_get_application (parent)), "set-priority",
-          g_variant_new ("(ssy)", spec, instance, (guint8)gtk_spin_button_get_value_as_int (spin)));
-    }
-}
 
 static void
 set_priority_activated (GSimpleAction *a, GVariant *param, gpointer data)
 {
   ConsoleWindow *self = data;
   const char *spec, *instance;
-  ConsoleNode *node;
-  g_autoptr (VipdDBusInstance) inst = NULL;
-  g_autofree char *body = NULL;
-  GtkWidget *dialog, *spin;
 
   g_variant_get (param, "(&s&s)", &spec, &instance);
-  node = console_app_find_node (self->app, spec);
-  inst = node ? console_node_find_instance (node, instance) : NULL;
-  if (inst == NULL)
-    return;
-  body = g_strdup_printf (_("An admin priority for %s on %s replaces its configured priority "
-                            "(%u) until it is reset; 1 to 254."),
-                          instance, console_node_get_label (node),
-                          vipd_dbus_instance_get_base_priority (inst));
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Set Priority"), body);
-  spin = gtk_spin_button_new_with_range (1, 254, 1);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin),
-                             vipd_dbus_instance_get_effective_priority (inst));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Priority"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), spin);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "set",
-                                    _("_Set"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "set",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "set");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_data (dialog, "response", G_CALLBACK (priority_response),
-                         g_variant_ref (param), (GClosureNotify)(void (*) (void))g_variant_unref, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  console_dialog_set_priority (GTK_WINDOW (self), self->app, spec, instance);
 }
 
-/* Activates action with target once the admin agrees; target may be floating. */
 static void
-confirm_then (ConsoleWindow *self, const char *heading, const char *body, const char *go,
-              const char *action, GVariant *target)
+add_node_clicked (GtkButton *button, ConsoleWindow *self)
 {
-  AdwMessageDialog *dialog =
-      ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
-  Confirm *c = g_new0 (Confirm, 1);
-
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "go", go, NULL);
-  adw_message_dialog_set_response_appearance (dialog, "go", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  c->self = self;
-  c->action = g_strdup (action);
-  c->target = g_variant_ref_sink (target);
-  g_signal_connect (dialog, "response", G_CALLBACK (confirm_response), c);
-  gtk_window_present (GTK_WINDOW (dialog));
+  console_dialog_add_node (GTK_WINDOW (self), self->app);
 }
 
 static void
@@ -637,7 +509,8 @@ demote_activated (GSimpleAction *a, GVariant *param, gpointer data)
   body = g_strdup_printf (_("%s on %s hands its VIPs over to another node at once and stays "
                             "backup until it is reset."),
                           instance, node_label (data, spec));
-  confirm_then (data, _("Demote this node?"), body, _("_Demote"), "app.demote",
+  console_dialog_confirm (GTK_WINDOW (data), G_ACTION_GROUP (((ConsoleWindow *)data)->app),
+                          _("Demote this node?"), body, _("_Demote"), "app.demote",
                 g_variant_new ("(ss)", spec, instance));
 }
 
@@ -650,7 +523,8 @@ start_maintenance_activated (GSimpleAction *a, GVariant *param, gpointer data)
         "maintenance ends, also across restarts."),
       node_label (data, spec));
 
-  confirm_then (data, _("Start maintenance?"), body, _("_Start Maintenance"), "app.maintenance",
+  console_dialog_confirm (GTK_WINDOW (data), G_ACTION_GROUP (((ConsoleWindow *)data)->app),
+                          _("Start maintenance?"), body, _("_Start Maintenance"), "app.maintenance",
                 g_variant_new ("(sb)", spec, TRUE));
 }
 

@@ -273,6 +273,17 @@ class ConsoleTests(unittest.TestCase):
                               == ["connected", "connected"], 10, "node2 back")
             self.bed.wait_for(lambda: len(self.report()["groups"][0]["members"]) == 2, 10,
                               "node2's instance back in the view")
+
+            # node2's bus goes away: unreachable, then the console reconnects on its own
+            # (backoff 1 s, 2 s, ...) once the bus and vipd are back.
+            self.node2.bus.stop()
+            self.bed.wait_for(lambda: self.node_entry("node2")["state"] == "unreachable", 10,
+                              "node2 unreachable")
+            self.node2.bus.start()
+            self.bed.wait_for(lambda: self.node_entry("node2")["state"] == "connected", 20,
+                              "node2 reconnected")
+            self.bed.wait_for(lambda: len(self.report()["groups"][0]["members"]) == 2, 10,
+                              "node2's instance back after the reconnect")
         finally:
             self.stop_console()
 
@@ -315,6 +326,45 @@ class ConsoleTests(unittest.TestCase):
             self.stop_console()
             self.bed.stop(session)
             self.session_sock, self.config_home = saved
+
+
+    @unittest.skipUnless(shutil.which("systemd-stdio-bridge"), "no systemd-stdio-bridge")
+    def test_4_ssh_node(self):
+        """An ssh: node: the console spawns `ssh -T HOST systemd-stdio-bridge` and speaks D-Bus
+        over its pipes. A stand-in `ssh` first on PATH checks its arguments and runs the real
+        systemd-stdio-bridge against node2's bus, so everything but the ssh hop is real."""
+        bindir = os.path.join(self.bed.tmpdir, "fake-ssh")
+        os.makedirs(bindir, exist_ok=True)
+        fake = os.path.join(bindir, "ssh")
+        with open(fake, "w") as f:
+            f.write("""#!/bin/sh
+# Expect: ssh -T -o BatchMode=yes -- HOST systemd-stdio-bridge
+echo "$@" >> "%s/argv"
+[ "$1" = -T ] && [ "$5" = router2.example.org ] && [ "$6" = systemd-stdio-bridge ] || exit 255
+exec systemd-stdio-bridge -p "%s"
+""" % (bindir, self.node2.bus.address))
+        os.chmod(fake, 0o755)
+        self.report_path = os.path.join(self.bed.tmpdir, "report-ssh.json")
+        env = self.env()
+        env["PATH"] = bindir + ":" + env.get("PATH", "/usr/bin:/bin")
+        # node1 comes from the remembered nodes this time, node2 from the command line.
+        ini = os.path.join(self.config_home, "vipd-console", "nodes.ini")
+        os.makedirs(os.path.dirname(ini), exist_ok=True)
+        with open(ini, "w") as f:
+            f.write("[Nodes]\nSpecs=%s;\n" % self.node1.bus.address)
+        self.console = self.bed.start("client", [CONSOLE, "--node", "ssh:router2.example.org"],
+                                      self.bed.log("console-ssh"), env=env)
+        try:
+            self.bed.wait_for(lambda: self.report() and [n["label"] for n in self.report()["nodes"]]
+                              == ["node1", "node2"], 20, "node2 reached through the bridge")
+            self.assertEqual(self.report()["nodes"][1]["spec"], "ssh:router2.example.org")
+            self.bed.wait_for(lambda: len(self.report()["groups"][0]["members"]) == 2, 10,
+                              "node2's instance through the bridge")
+            self.assertTrue(self.owner_is("node1"))
+            with open(ini) as f:
+                self.assertNotIn("ssh:", f.read(), "a --node must not be remembered")
+        finally:
+            self.stop_console()
 
 
 if __name__ == "__main__":
