@@ -30,6 +30,7 @@ XVFB = shutil.which("Xvfb")
 IMPORT = shutil.which("import")
 DBUS_DAEMON = shutil.which("dbus-daemon")
 GDBUS = shutil.which("gdbus")
+XDOTOOL = shutil.which("xdotool")
 APP_ID = "org.vipd.Console"
 APP_PATH = "/org/vipd/Console"
 # Protocol bound with slack: a takeover needs one advert at 0.1 s; the console adds an idle.
@@ -251,7 +252,13 @@ class ConsoleTests(unittest.TestCase):
             self.bed.wait_for(lambda: "master → backup (admin: Demote" in
                               self.read_events().splitlines()[-1], MOVE_BOUND,
                               "the demotion appended live to node1's events")
-            self.activate("reset", "('node1', 'VI_1')")
+            # Move VIP here also clears the other members' admin priorities (node1's 1).
+            self.assertEqual(self.member("node1")["admin_priority"], 1)
+            self.activate("move-vip-here", "('node2', 'VI_1')")
+            self.bed.wait_for(lambda: self.member("node1")["admin_priority"] == 0
+                              and self.member("node2")["admin_priority"] == 254, MOVE_BOUND,
+                              "node1 reset and node2 at 254 after Move VIP here")
+            self.activate("reset", "('node2', 'VI_1')")
             self.wait_owner("node1", MOVE_BOUND)
         finally:
             self.stop_console()
@@ -365,6 +372,46 @@ exec systemd-stdio-bridge -p "%s"
                 self.assertNotIn("ssh:", f.read(), "a --node must not be remembered")
         finally:
             self.stop_console()
+
+
+    @unittest.skipUnless(XDOTOOL, "no xdotool")
+    def test_5_keyboard(self):
+        """From the keyboard alone: Alt+M on node2's row ("_Move VIP here"), the confirmation
+        dialog appears, Alt+M again ("_Move") confirms; node2 ends up with the VIP."""
+        self.start_console("keyboard")
+        try:
+            self.wait_owner("node1", 20)
+            self.bed.wait_for(lambda: [n["label"] for n in self.report()["nodes"]]
+                              == ["node1", "node2"], 10, "nodes named")
+            wid = self.xdo("search", "--sync", "--name", "vipd Console").stdout.split()[0]
+            self.xdo("windowfocus", "--sync", wid)
+            time.sleep(0.5)
+            self.press_alt("m")
+            # The dialog only asks: nothing moves until the admin confirms.
+            time.sleep(1.0)
+            self.assertTrue(self.owner_is("node1"))
+            self.screenshot("console-confirm-move.png", delay=0.2)
+            self.press_alt("m")
+            self.wait_owner("node2", MOVE_BOUND)
+            self.bed.wait_for(lambda: self.node2.has_vip(), MOVE_BOUND, "VIP on node2")
+            self.activate("reset", "('node2', 'VI_1')")
+            self.wait_owner("node1", MOVE_BOUND)
+        finally:
+            self.stop_console()
+
+    def press_alt(self, key):
+        self.xdo("keydown", "alt")
+        time.sleep(0.2)
+        self.xdo("key", key)
+        time.sleep(0.1)
+        self.xdo("keyup", "alt")
+
+    def xdo(self, *args):
+        env = dict(os.environ, DISPLAY=self.display)
+        r = subprocess.run(self.bed.cmd("client", [XDOTOOL] + list(args)), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=20, env=env)
+        self.assertEqual(r.returncode, 0, "xdotool %s: %s" % (" ".join(args), r.stderr))
+        return r
 
 
 if __name__ == "__main__":
