@@ -48,6 +48,7 @@ owner_free (gpointer p)
   g_free (o->vip);
   g_free (o->node);
   g_free (o->address);
+  g_strfreev (o->holders);
   g_free (o);
 }
 
@@ -302,18 +303,24 @@ compute_group (ClusterGroup *g)
     {
       ClusterOwner *o = g_new0 (ClusterOwner, 1);
 
+      g_autoptr (GPtrArray) holders = g_ptr_array_new ();
+
       o->vip = g_strdup (*v);
       for (guint i = 0; i < masters->len; i++)
         {
           ClusterInstance *m = masters->pdata[i];
 
-          if (strv_has (m->vips, *v))
+          if (!strv_has (m->vips, *v))
+            continue;
+          g_ptr_array_add (holders, m->node);
+          if (o->node == NULL)
             {
               o->node = g_strdup (m->node);
               o->address = g_strdup (m->master_address[0] ? m->master_address : NULL);
-              break;
             }
         }
+      g_ptr_array_add (holders, NULL);
+      o->holders = g_strdupv ((char **)holders->pdata);
       /* A master outside the console's nodes: the backups still know its address. */
       if (o->node == NULL && masters->len == 0 && reported_master)
         o->address = g_strdup (reported_master);

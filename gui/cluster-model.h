@@ -36,6 +36,7 @@ typedef struct
   char *vip;
   char *node;    /* the node that is master and holds it; NULL when not one of ours */
   char *address; /* the owner's address as the group reports it; NULL when unknown */
+  char **holders; /* every master node that holds it: more than one in a split brain */
 } ClusterOwner;
 
 typedef struct

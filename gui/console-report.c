@@ -103,6 +103,11 @@ console_report_write (const char *path, ConsoleApp *app, GHashTable *owner_texts
           json_builder_add_string_value (b, label_of (app, o->node));
           json_builder_set_member_name (b, "address");
           json_builder_add_string_value (b, o->address);
+          json_builder_set_member_name (b, "holders");
+          json_builder_begin_array (b);
+          for (char **h = o->holders; h && *h; h++)
+            json_builder_add_string_value (b, label_of (app, *h));
+          json_builder_end_array (b);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);

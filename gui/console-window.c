@@ -334,6 +334,17 @@ alarm_title (ClusterAlarmKind kind)
   return "";
 }
 
+/* Node labels of ids, joined with ", ". */
+static char *
+labels_of (ConsoleWindow *self, char **ids)
+{
+  GString *s = g_string_new (NULL);
+
+  for (; ids && *ids; ids++)
+    g_string_append_printf (s, "%s%s", s->len ? ", " : "", node_label (self, *ids));
+  return g_string_free (s, FALSE);
+}
+
 static char *
 owner_text (ConsoleWindow *self, ClusterGroup *g)
 {
@@ -345,7 +356,14 @@ owner_text (ConsoleWindow *self, ClusterGroup *g)
 
       if (s->len)
         g_string_append_c (s, '\n');
-      if (o->node)
+      if (o->holders && g_strv_length (o->holders) > 1)
+        {
+          g_autofree char *who = labels_of (self, o->holders);
+
+          /* TRANSLATORS: VIP, the nodes that all claim it */
+          g_string_append_printf (s, _("%s is claimed by %s at once"), o->vip, who);
+        }
+      else if (o->node)
         /* TRANSLATORS: VIP, node, node's address */
         g_string_append_printf (s, _("%s is on %s (%s)"), o->vip, node_label (self, o->node),
                                 o->address ? o->address : "?");
@@ -416,7 +434,22 @@ rebuild_cluster (ConsoleWindow *self, GHashTable *owner_texts)
           g_autofree char *text = NULL;
 
           if (a->kind == CLUSTER_ALARM_SPLIT_BRAIN)
-            text = g_strdup_printf (_("Masters: %s"), a->text);
+            {
+              g_autoptr (GPtrArray) masters = g_ptr_array_new ();
+              g_autofree char *who = NULL;
+
+              /* The alarm names node ids; the admin knows the nodes by their labels. */
+              for (guint n = 0; n < g->members->len; n++)
+                {
+                  ClusterInstance *m = g->members->pdata[n];
+
+                  if (g_strcmp0 (m->state, "master") == 0)
+                    g_ptr_array_add (masters, m->node);
+                }
+              g_ptr_array_add (masters, NULL);
+              who = labels_of (self, (char **)masters->pdata);
+              text = g_strdup_printf (_("Masters: %s"), who);
+            }
           adw_preferences_group_add (ADW_PREFERENCES_GROUP (pg),
                                      alarm_row (alarm_title (a->kind), text ? text : a->text));
         }

@@ -48,6 +48,7 @@ test_owner (void)
   g_assert_nonnull (o);
   g_assert_cmpstr (o->node, ==, "node1");
   g_assert_cmpstr (o->address, ==, "192.0.2.1");
+  g_assert_cmpuint (g_strv_length (o->holders), ==, 1);
   g_assert_cmpuint (g->alarms->len, ==, 0);
   g_assert_cmpuint (cluster_model_get_node_alarms (m)->len, ==, 0);
 }
@@ -98,6 +99,8 @@ test_split_brain (void)
   a = cluster_group_find_alarm (g, CLUSTER_ALARM_SPLIT_BRAIN);
   g_assert_nonnull (a);
   g_assert_cmpstr (a->text, ==, "node1, node2");
+  /* Both hold the VIP: the owner line must not pretend there is one owner. */
+  g_assert_cmpuint (g_strv_length (cluster_group_find_owner (g, "192.0.2.50/24")->holders), ==, 2);
   g_assert_null (cluster_group_find_alarm (g, CLUSTER_ALARM_NO_MASTER));
 }
 

@@ -374,6 +374,31 @@ exec systemd-stdio-bridge -p "%s"
             self.stop_console()
 
 
+    def test_6_split_brain_alarm(self):
+        """node2 drops VRRP adverts (nftables in its own namespace): it stops hearing node1 and
+        becomes master too. The console still reaches both buses and raises the split-brain
+        alarm; it clears once the adverts flow again."""
+        self.start_console("split")
+        try:
+            self.wait_owner("node1", 20)
+            nft = shutil.which("nft") or "/usr/sbin/nft"
+            self.bed.run("node2", [nft, "add table inet vipdgui; add chain inet vipdgui in "
+                                        "{ type filter hook input priority 0; }; add rule inet "
+                                        "vipdgui in meta l4proto 112 drop"])
+            try:
+                self.bed.wait_for(lambda: "split-brain" in self.report()["groups"][0]["alarms"],
+                                  MOVE_BOUND, "the split-brain alarm")
+                g = self.report()["groups"][0]
+                self.assertEqual(g["owners"][0]["holders"], ["node1", "node2"])
+                self.assertIn("node1, node2", g["shown_owner"])
+                self.screenshot("console-split-brain.png")
+            finally:
+                self.bed.run("node2", [nft, "delete table inet vipdgui"])
+            self.bed.wait_for(lambda: self.report()["groups"][0]["alarms"] == []
+                              and self.owner_is("node1"), MOVE_BOUND, "the alarm to clear")
+        finally:
+            self.stop_console()
+
     @unittest.skipUnless(XDOTOOL, "no xdotool")
     def test_5_keyboard(self):
         """From the keyboard alone: Alt+M on node2's row ("_Move VIP here"), the confirmation
