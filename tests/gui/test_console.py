@@ -1,0 +1,447 @@
+#!/usr/bin/python3
+"""vipd-console under Xvfb against a real two-node test bed.
+
+node1 (priority 150) and node2 (100) each run vipd on a private system bus. Xvfb, a session bus
+and vipd-console run inside the bed's client namespace (nothing is started in the root
+namespace); the console gets both nodes with --node. The console writes what it shows as JSON
+after each update (VIPD_CONSOLE_TEST_REPORT); the test reads that, activates app.move-vip-here
+over the session bus (GApplication's org.gtk.Actions, the same action the row's button runs
+after its confirmation dialog) and checks `ip` on node2. Screenshots go to VIPD_GUI_ARTIFACTS.
+
+Exit 77 (skip) without root, ip netns, dbus-daemon, Xvfb or ImageMagick's import.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "dbus"))
+import vipdbus  # noqa: E402
+from vipdbus import Node, conf_text, wait_master, VIP  # noqa: E402
+
+CONSOLE = os.environ.get("VIPD_CONSOLE", "vipd-console")
+ARTIFACTS = os.environ.get("VIPD_GUI_ARTIFACTS") or os.getcwd()
+XVFB = shutil.which("Xvfb")
+IMPORT = shutil.which("import")
+DBUS_DAEMON = shutil.which("dbus-daemon")
+GDBUS = shutil.which("gdbus")
+XDOTOOL = shutil.which("xdotool")
+APP_ID = "org.vipd.Console"
+APP_PATH = "/org/vipd/Console"
+# Protocol bound with slack: a takeover needs one advert at 0.1 s; the console adds an idle.
+MOVE_BOUND = 5.0
+
+
+def skip_reason():
+    r = vipdbus.skip_reason()
+    if r:
+        return r
+    for name, path in (("Xvfb", XVFB), ("ImageMagick import", IMPORT), ("gdbus", GDBUS),
+                       ("dbus-daemon", DBUS_DAEMON)):
+        if path is None:
+            return "no " + name
+    if not os.path.exists(CONSOLE):
+        return "no vipd-console at " + CONSOLE
+    return None
+
+
+def free_display():
+    for n in range(90, 200):
+        if not os.path.exists("/tmp/.X%d-lock" % n) and not os.path.exists("/tmp/.X11-unix/X%d" % n):
+            return n
+    raise RuntimeError("no free X display number")
+
+
+class ConsoleTests(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.bed = vipdbus.testbed.Bed(nodes=2, client=True)
+        try:
+            cls.node1 = Node(cls.bed, "node1", conf_text("node1", 150))
+            cls.node2 = Node(cls.bed, "node2", conf_text("node2", 100))
+            cls.node1.start_vipd()
+            wait_master(cls.bed, cls.node1)
+            cls.node2.start_vipd()
+            cls.node2.wait_on_bus()
+            cls.bed.wait_for(lambda: cls.node2.state() == "backup", 10, "node2 backup")
+
+            cls.display = ":%d" % free_display()
+            cls.xvfb = cls.bed.start("client", [XVFB, cls.display, "-screen", "0", "800x600x24",
+                                                "-nolisten", "tcp", "-noreset"],
+                                     cls.bed.log("xvfb"))
+            lock = "/tmp/.X%s-lock" % cls.display[1:]
+            cls.bed.wait_for(lambda: os.path.exists(lock) and cls.xvfb.running(), 10, "Xvfb")
+            cls.session_sock = os.path.join(cls.bed.tmpdir, "session.sock")
+            cls.session = cls.bed.start("client", [DBUS_DAEMON, "--session", "--nofork",
+                                                   "--nopidfile", "--address",
+                                                   "unix:path=" + cls.session_sock],
+                                        cls.bed.log("session-bus"))
+            cls.bed.wait_for(lambda: os.path.exists(cls.session_sock), 10, "session bus")
+            cls.config_home = os.path.join(cls.bed.tmpdir, "config")
+            os.makedirs(cls.config_home, exist_ok=True)
+        except BaseException:
+            cls.bed.dump_logs()
+            cls.bed.teardown()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.bed.teardown()
+
+    def env(self, dark=False):
+        env = dict(os.environ)
+        env.update({
+            "DISPLAY": self.display,
+            "GDK_BACKEND": "x11",
+            "GSK_RENDERER": "cairo",  # Xvfb has no GL worth the name
+            "DBUS_SESSION_BUS_ADDRESS": "unix:path=" + self.session_sock,
+            "XDG_CONFIG_HOME": self.config_home,
+            "VIPD_CONSOLE_TEST_REPORT": self.report_path,
+            "ADW_DEBUG_COLOR_SCHEME": "prefer-dark" if dark else "prefer-light",
+            "G_DEBUG": "fatal-criticals",
+            "NO_AT_BRIDGE": "1",
+            "GTK_A11Y": "none",
+        })
+        env.pop("DBUS_SYSTEM_BUS_ADDRESS", None)
+        env.pop("WAYLAND_DISPLAY", None)
+        return env
+
+    def start_console(self, tag, dark=False):
+        self.report_path = os.path.join(self.bed.tmpdir, "report-%s.json" % tag)
+        argv = [CONSOLE, "--node", self.node1.bus.address, "--node", self.node2.bus.address]
+        self.console = self.bed.start("client", argv, self.bed.log("console-" + tag),
+                                      env=self.env(dark))
+
+    def stop_console(self):
+        self.bed.stop(self.console)
+
+    def report(self):
+        try:
+            with open(self.report_path) as f:
+                return json.load(f)
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def owner_is(self, label):
+        r = self.report()
+        if not r or len(r["groups"]) != 1:
+            return False
+        owners = r["groups"][0]["owners"]
+        return (len(owners) == 1 and owners[0]["node"] == label
+                and label in (r["groups"][0]["shown_owner"] or ""))
+
+    def wait_owner(self, label, timeout):
+        try:
+            self.bed.wait_for(lambda: self.owner_is(label), timeout,
+                              "console showing %s as the owner" % label, interval=0.05)
+        except AssertionError:
+            print("last report: %s\nconsole log:\n%s" % (json.dumps(self.report(), indent=1),
+                                                         self.console.output()), file=sys.stderr)
+            raise
+
+    def screenshot(self, name, delay=0.7):
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        path = os.path.join(ARTIFACTS, name)
+        # Let GTK paint the frame that follows the report.
+        time.sleep(delay)
+        r = subprocess.run(self.bed.cmd("client", [IMPORT, "-display", self.display, "-window",
+                                                   "root", path]),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertGreater(os.path.getsize(path), 1000)
+        print("screenshot: %s" % path)
+
+    def activate(self, action, target, user=None):
+        """Activates app.ACTION with target (GVariant text) through org.gtk.Actions."""
+        argv = [GDBUS, "call", "--session", "--dest", APP_ID, "--object-path", APP_PATH,
+                "--method", "org.gtk.Actions.Activate", action, "[<%s>]" % target, "{}"]
+        if user is not None:
+            argv = ["setpriv", "--reuid=%d" % user, "--regid=%d" % user, "--clear-groups"] + argv
+        r = subprocess.run(self.bed.cmd("client", argv), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=30, env=self.env())
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def activate_window(self, action, target):
+        """Activates win.ACTION of the console's first window."""
+        argv = [GDBUS, "call", "--session", "--dest", APP_ID, "--object-path",
+                APP_PATH + "/window/1", "--method", "org.gtk.Actions.Activate", action,
+                "[<%s>]" % target, "{}"]
+        r = subprocess.run(self.bed.cmd("client", argv), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=30, env=self.env())
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def read_events(self):
+        try:
+            with open(self.report_path + ".events", encoding="utf-8") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def member(self, node):
+        return [m for m in self.report()["groups"][0]["members"] if m["node"] == node][0]
+
+    def node_entry(self, label):
+        return [n for n in self.report()["nodes"] if n["label"] == label][0]
+
+    def test_1_owner_then_move(self):
+        self.start_console("light")
+        try:
+            self.wait_owner("node1", 20)
+            # Names come from each Manager's RouterId, which may arrive after the instances.
+            self.bed.wait_for(lambda: [n["label"] for n in self.report()["nodes"]]
+                              == ["node1", "node2"], 10, "nodes named by their RouterId")
+            r = self.report()
+            self.assertEqual([n["state"] for n in r["nodes"]], ["connected", "connected"])
+            self.assertEqual([m["node"] for m in r["groups"][0]["members"]], ["node1", "node2"])
+            self.assertEqual(r["groups"][0]["alarms"], [])
+            self.assertIn(VIP, r["groups"][0]["owners"][0]["vip"])
+            self.screenshot("console-node1-owner.png")
+
+            # Move VIP here, on node2's row: the node is named by its RouterId as shown.
+            self.activate("move-vip-here", "('node2', 'VI_1')")
+            self.wait_owner("node2", MOVE_BOUND)
+            self.bed.wait_for(lambda: self.node2.has_vip(), MOVE_BOUND, "VIP on node2")
+            self.bed.wait_for(lambda: not self.node1.has_vip(), MOVE_BOUND, "VIP off node1")
+            self.assertEqual(self.node2.get("VI_1", "AdminPriority"), 254)
+            self.bed.wait_for(lambda: not any(m["busy"] for m in
+                                              self.report()["groups"][0]["members"]),
+                              MOVE_BOUND, "the busy state to clear")
+            self.screenshot("console-node2-owner.png")
+
+            # Reset on node2: node1 takes the VIP back by its configured priority (preempt).
+            self.activate("reset", "('node2', 'VI_1')")
+            self.wait_owner("node1", MOVE_BOUND)
+            self.bed.wait_for(lambda: self.node1.has_vip(), MOVE_BOUND, "VIP back on node1")
+            self.bed.wait_for(lambda: self.member("node2")["admin_priority"] == 0, MOVE_BOUND,
+                              "node2's admin priority cleared in the view")
+
+            # Set priority: the view follows PropertiesChanged.
+            self.activate("set-priority", "('node2', 'VI_1', byte 120)")
+            self.bed.wait_for(lambda: self.member("node2")["admin_priority"] == 120
+                              and self.member("node2")["effective_priority"] == 120,
+                              MOVE_BOUND, "node2 at admin priority 120 in the view")
+            self.assertEqual(self.node2.get("VI_1", "AdminPriority"), 120)
+            self.activate("reset", "('node2', 'VI_1')")
+            self.bed.wait_for(lambda: self.member("node2")["admin_priority"] == 0, MOVE_BOUND,
+                              "node2 reset in the view")
+
+            # Maintenance for node1 as a whole: node2 takes over, the view says so.
+            self.activate("maintenance", "('node1', true)")
+            self.wait_owner("node2", MOVE_BOUND)
+            self.bed.wait_for(lambda: self.node_entry("node1")["maintenance"], MOVE_BOUND,
+                              "node1 shown in maintenance")
+            self.bed.wait_for(lambda: self.node2.has_vip(), MOVE_BOUND, "VIP on node2")
+            self.screenshot("console-node1-maintenance.png")
+            self.activate("maintenance", "('node1', false)")
+            self.wait_owner("node1", MOVE_BOUND)
+            self.assertFalse(self.node_entry("node1")["maintenance"])
+            self.assertEqual(self.report()["toasts"], [])
+
+            # node1's event log: its history from GetEvents, then live Event signals.
+            self.activate_window("events", "'node1'")
+            events = self.report_path + ".events"
+            self.bed.wait_for(lambda: "maintenance" in self.read_events(), 10, "node1's events")
+            self.screenshot("console-events-node1.png")
+            self.activate("demote", "('node1', 'VI_1')")
+            self.wait_owner("node2", MOVE_BOUND)
+            self.bed.wait_for(lambda: "master → backup (admin: Demote" in
+                              self.read_events().splitlines()[-1], MOVE_BOUND,
+                              "the demotion appended live to node1's events")
+            # Move VIP here also clears the other members' admin priorities (node1's 1).
+            self.assertEqual(self.member("node1")["admin_priority"], 1)
+            self.activate("move-vip-here", "('node2', 'VI_1')")
+            self.bed.wait_for(lambda: self.member("node1")["admin_priority"] == 0
+                              and self.member("node2")["admin_priority"] == 254, MOVE_BOUND,
+                              "node1 reset and node2 at 254 after Move VIP here")
+            self.activate("reset", "('node2', 'VI_1')")
+            self.wait_owner("node1", MOVE_BOUND)
+        finally:
+            self.stop_console()
+
+    def test_2_unreachable_and_dark(self):
+        self.start_console("dark", dark=True)
+        try:
+            self.wait_owner("node1", 20)
+            # node2's vipd goes away: the node reports "vipd is not running", its rows go, and
+            # the console stays up.
+            self.node2.stop_vipd()
+            self.bed.wait_for(lambda: [n["state"] for n in self.report()["nodes"]]
+                              == ["connected", "no-vipd"], 10, "node2 shown without vipd")
+            self.assertTrue(self.owner_is("node1"))
+            self.assertEqual([a["kind"] for a in self.report()["alarms"]], ["node-unreachable"])
+            self.screenshot("console-dark-node2-down.png")
+            self.node2.start_vipd()
+            self.bed.wait_for(lambda: [n["state"] for n in self.report()["nodes"]]
+                              == ["connected", "connected"], 10, "node2 back")
+            self.bed.wait_for(lambda: len(self.report()["groups"][0]["members"]) == 2, 10,
+                              "node2's instance back in the view")
+
+            # node2's bus goes away: unreachable, then the console reconnects on its own
+            # (backoff 1 s, 2 s, ...) once the bus and vipd are back.
+            self.node2.bus.stop()
+            self.bed.wait_for(lambda: self.node_entry("node2")["state"] == "unreachable", 10,
+                              "node2 unreachable")
+            self.node2.bus.start()
+            self.bed.wait_for(lambda: self.node_entry("node2")["state"] == "connected", 20,
+                              "node2 reconnected")
+            self.bed.wait_for(lambda: len(self.report()["groups"][0]["members"]) == 2, 10,
+                              "node2's instance back after the reconnect")
+        finally:
+            self.stop_console()
+
+
+    def test_3_refusal_is_a_toast(self):
+        """The console run by an ordinary user: vipd (no polkitd on these buses) refuses, and the
+        refusal becomes a toast naming the action; nothing moves."""
+        nobody = 65534
+        home = os.path.join(self.bed.tmpdir, "nobody")
+        os.makedirs(home, exist_ok=True)
+        os.chmod(home, 0o777)
+        sock = os.path.join(home, "session.sock")
+        session = self.bed.start("client", ["setpriv", "--reuid=%d" % nobody, "--regid=%d" % nobody,
+                                            "--clear-groups", DBUS_DAEMON, "--session", "--nofork",
+                                            "--nopidfile", "--address", "unix:path=" + sock],
+                                 self.bed.log("session-bus-nobody"))
+        self.bed.wait_for(lambda: os.path.exists(sock), 10, "nobody's session bus")
+        saved = (self.session_sock, self.config_home)
+        self.session_sock, self.config_home = sock, home
+        self.report_path = os.path.join(home, "report.json")
+        argv = ["setpriv", "--reuid=%d" % nobody, "--regid=%d" % nobody, "--clear-groups",
+                CONSOLE, "--node", self.node1.bus.address, "--node", self.node2.bus.address]
+        env = self.env()
+        env["HOME"] = home
+        self.console = self.bed.start("client", argv, self.bed.log("console-nobody"), env=env)
+        try:
+            self.wait_owner("node1", 20)
+            self.activate("move-vip-here", "('node2', 'VI_1')", user=nobody)
+            self.bed.wait_for(lambda: self.report()["toasts"], MOVE_BOUND, "a toast")
+            toast = self.report()["toasts"][0]
+            self.assertIn("Move VIP here", toast)
+            self.assertIn("not authorized", toast)
+            self.bed.wait_for(lambda: not self.member("node2")["busy"], MOVE_BOUND,
+                              "the busy state to clear")
+            self.assertTrue(self.owner_is("node1"))
+            self.assertTrue(self.node1.has_vip())
+            self.assertFalse(self.node2.has_vip())
+            self.screenshot("console-refused.png", delay=0.3)
+        finally:
+            self.stop_console()
+            self.bed.stop(session)
+            self.session_sock, self.config_home = saved
+
+
+    @unittest.skipUnless(shutil.which("systemd-stdio-bridge"), "no systemd-stdio-bridge")
+    def test_4_ssh_node(self):
+        """An ssh: node: the console spawns `ssh -T HOST systemd-stdio-bridge` and speaks D-Bus
+        over its pipes. A stand-in `ssh` first on PATH checks its arguments and runs the real
+        systemd-stdio-bridge against node2's bus, so everything but the ssh hop is real."""
+        bindir = os.path.join(self.bed.tmpdir, "fake-ssh")
+        os.makedirs(bindir, exist_ok=True)
+        fake = os.path.join(bindir, "ssh")
+        with open(fake, "w") as f:
+            f.write("""#!/bin/sh
+# Expect: ssh -T -o BatchMode=yes -- HOST systemd-stdio-bridge
+echo "$@" >> "%s/argv"
+[ "$1" = -T ] && [ "$5" = router2.example.org ] && [ "$6" = systemd-stdio-bridge ] || exit 255
+exec systemd-stdio-bridge -p "%s"
+""" % (bindir, self.node2.bus.address))
+        os.chmod(fake, 0o755)
+        self.report_path = os.path.join(self.bed.tmpdir, "report-ssh.json")
+        env = self.env()
+        env["PATH"] = bindir + ":" + env.get("PATH", "/usr/bin:/bin")
+        # node1 comes from the remembered nodes this time, node2 from the command line.
+        ini = os.path.join(self.config_home, "vipd-console", "nodes.ini")
+        os.makedirs(os.path.dirname(ini), exist_ok=True)
+        with open(ini, "w") as f:
+            f.write("[Nodes]\nSpecs=%s;\n" % self.node1.bus.address)
+        self.console = self.bed.start("client", [CONSOLE, "--node", "ssh:router2.example.org"],
+                                      self.bed.log("console-ssh"), env=env)
+        try:
+            self.bed.wait_for(lambda: self.report() and [n["label"] for n in self.report()["nodes"]]
+                              == ["node1", "node2"], 20, "node2 reached through the bridge")
+            self.assertEqual(self.report()["nodes"][1]["spec"], "ssh:router2.example.org")
+            self.bed.wait_for(lambda: len(self.report()["groups"][0]["members"]) == 2, 10,
+                              "node2's instance through the bridge")
+            self.assertTrue(self.owner_is("node1"))
+            with open(ini) as f:
+                self.assertNotIn("ssh:", f.read(), "a --node must not be remembered")
+        finally:
+            self.stop_console()
+
+
+    def test_6_split_brain_alarm(self):
+        """node2 drops VRRP adverts (nftables in its own namespace): it stops hearing node1 and
+        becomes master too. The console still reaches both buses and raises the split-brain
+        alarm; it clears once the adverts flow again."""
+        self.start_console("split")
+        try:
+            self.wait_owner("node1", 20)
+            nft = shutil.which("nft") or "/usr/sbin/nft"
+            self.bed.run("node2", [nft, "add table inet vipdgui; add chain inet vipdgui in "
+                                        "{ type filter hook input priority 0; }; add rule inet "
+                                        "vipdgui in meta l4proto 112 drop"])
+            try:
+                self.bed.wait_for(lambda: "split-brain" in self.report()["groups"][0]["alarms"],
+                                  MOVE_BOUND, "the split-brain alarm")
+                g = self.report()["groups"][0]
+                self.assertEqual(g["owners"][0]["holders"], ["node1", "node2"])
+                self.assertIn("node1, node2", g["shown_owner"])
+                self.screenshot("console-split-brain.png")
+            finally:
+                self.bed.run("node2", [nft, "delete table inet vipdgui"])
+            self.bed.wait_for(lambda: self.report()["groups"][0]["alarms"] == []
+                              and self.owner_is("node1"), MOVE_BOUND, "the alarm to clear")
+        finally:
+            self.stop_console()
+
+    @unittest.skipUnless(XDOTOOL, "no xdotool")
+    def test_5_keyboard(self):
+        """From the keyboard alone: Alt+M on node2's row ("_Move VIP here"), the confirmation
+        dialog appears, Alt+M again ("_Move") confirms; node2 ends up with the VIP."""
+        self.start_console("keyboard")
+        try:
+            self.wait_owner("node1", 20)
+            self.bed.wait_for(lambda: [n["label"] for n in self.report()["nodes"]]
+                              == ["node1", "node2"], 10, "nodes named")
+            wid = self.xdo("search", "--sync", "--name", "vipd Console").stdout.split()[0]
+            self.xdo("windowfocus", "--sync", wid)
+            time.sleep(0.5)
+            self.press_alt("m")
+            # The dialog only asks: nothing moves until the admin confirms.
+            time.sleep(1.0)
+            self.assertTrue(self.owner_is("node1"))
+            self.screenshot("console-confirm-move.png", delay=0.2)
+            self.press_alt("m")
+            self.wait_owner("node2", MOVE_BOUND)
+            self.bed.wait_for(lambda: self.node2.has_vip(), MOVE_BOUND, "VIP on node2")
+            self.activate("reset", "('node2', 'VI_1')")
+            self.wait_owner("node1", MOVE_BOUND)
+        finally:
+            self.stop_console()
+
+    def press_alt(self, key):
+        self.xdo("keydown", "alt")
+        time.sleep(0.2)
+        self.xdo("key", key)
+        time.sleep(0.1)
+        self.xdo("keyup", "alt")
+
+    def xdo(self, *args):
+        env = dict(os.environ, DISPLAY=self.display)
+        r = subprocess.run(self.bed.cmd("client", [XDOTOOL] + list(args)), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=20, env=env)
+        self.assertEqual(r.returncode, 0, "xdotool %s: %s" % (" ".join(args), r.stderr))
+        return r
+
+
+if __name__ == "__main__":
+    reason = skip_reason()
+    if reason:
+        print("SKIP: %s" % reason)
+        sys.exit(77)
+    unittest.main(verbosity=2)
