@@ -163,6 +163,7 @@ main (int argc, char **argv)
   g_autoptr (GOptionContext) ctx = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *description = NULL;
+  g_autofree char *address = NULL;
   const VipctlCommand *cmd = NULL;
   int code;
   const GOptionEntry entries[] = {
@@ -185,6 +186,8 @@ main (int argc, char **argv)
   g_option_context_set_description (ctx, description);
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     return vipctl_fail (VIPCTL_EXIT_USAGE, "%s (see vipctl --help)", error->message);
+  /* Freed on every way out, usage errors included. */
+  address = o.address;
   if (argc < 2)
     return vipctl_fail (VIPCTL_EXIT_USAGE, "no command given (see vipctl --help)");
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
@@ -208,6 +211,5 @@ main (int argc, char **argv)
     code = cmd->handler (&o, argc - 1, argv + 1);
   g_clear_object (&o.objects);
   g_clear_object (&o.bus);
-  g_free (o.address);
   return code;
 }

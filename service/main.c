@@ -279,6 +279,9 @@ main (int argc, char **argv)
       fprintf (stderr, "vipd: %s (try --help)\n", error->message);
       return 2;
     }
+  /* The parsed strings are ours from here on, whichever way main returns. */
+  config_file = opts.config_file;
+  state_dir = opts.state_dir;
   if (argc > 1)
     {
       fprintf (stderr, "vipd: unexpected argument \"%s\" (try --help)\n", argv[1]);
@@ -296,9 +299,7 @@ main (int argc, char **argv)
       return 2;
     }
   if (opts.config_file == NULL)
-    opts.config_file = g_strdup (VIPD_DEFAULT_CONFIG);
-  config_file = opts.config_file;
-  state_dir = opts.state_dir;
+    opts.config_file = config_file = g_strdup (VIPD_DEFAULT_CONFIG);
 
   if (opts.check)
     return run_check (&opts);
