@@ -241,7 +241,12 @@ class Faults(vipd_bed.VipdTest):
         self.assertTrue(self.vipd["node1"].running())
         self.assertGreater(faults, 0, "the flaps were not seen")
         self.assertLessEqual(after[0], base[0] + 2, "file descriptors leaked")
-        self.assertLessEqual(after[1], base[1] + 4096, "memory grew over 90 flaps")
+        # Under AddressSanitizer freed memory sits in its quarantine, so RSS grows by design;
+        # there LeakSanitizer, which reports when vipd exits, is the leak check.
+        with open("/proc/%d/maps" % pid) as f:
+            sanitized = "libasan" in f.read()
+        if not sanitized:
+            self.assertLessEqual(after[1], base[1] + 4096, "memory grew over 90 flaps")
         self.assert_owner_for(VIP, "node1", 0.5)
         self.assertNotEqual(self.state("node2"), "master")
 
