@@ -34,20 +34,6 @@ vipd_bus_group_path (const char *name)
   return path_for (VIPD_DBUS_GROUP_PREFIX, name);
 }
 
-static const VipdSyncGroup *
-group_of (const VipdConfig *config, const char *instance)
-{
-  for (guint i = 0; i < config->sync_groups->len; i++)
-    {
-      const VipdSyncGroup *g = g_ptr_array_index (config->sync_groups, i);
-
-      for (guint j = 0; j < g->members->len; j++)
-        if (g_strcmp0 (((VipdTrackRef *) g_ptr_array_index (g->members, j))->name, instance) == 0)
-          return g;
-    }
-  return NULL;
-}
-
 static gboolean
 refs_name (const GPtrArray *refs, const char *name)
 {
@@ -76,7 +62,7 @@ char **
 vipd_bus_track_instance_scripts (const VipdConfig *config, const VipdInstance *inst)
 {
   GPtrArray *out = g_ptr_array_new ();
-  const VipdSyncGroup *g = group_of (config, inst->name);
+  const VipdSyncGroup *g = vipd_config_find_group_of (config, inst->name);
 
   add_script_paths (out, inst->track_scripts);
   if (g)
@@ -88,7 +74,7 @@ vipd_bus_track_instance_scripts (const VipdConfig *config, const VipdInstance *i
 char *
 vipd_bus_track_instance_group (const VipdConfig *config, const VipdInstance *inst)
 {
-  const VipdSyncGroup *g = group_of (config, inst->name);
+  const VipdSyncGroup *g = vipd_config_find_group_of (config, inst->name);
 
   return g ? vipd_bus_group_path (g->name) : g_strdup ("/");
 }
@@ -116,7 +102,7 @@ sync_script (VipdBusTrack *t, const VipdScript *conf, VipdDBusTrackScript *s)
   for (guint i = 0; i < config->instances->len; i++)
     {
       const VipdInstance *inst = g_ptr_array_index (config->instances, i);
-      const VipdSyncGroup *g = group_of (config, inst->name);
+      const VipdSyncGroup *g = vipd_config_find_group_of (config, inst->name);
 
       if (refs_name (inst->track_scripts, conf->name) || (g && refs_name (g->track_scripts, conf->name)))
         g_ptr_array_add (users, vipd_bus_instance_path (inst->name));

@@ -284,26 +284,12 @@ on_group_changed (VipdVrrpSyncGroup *group, VipdState old_state, VipdState new_s
                               conf->smtp_alert, old_state, new_state, 0, reason);
 }
 
-static const VipdSyncGroup *
-group_config_of (const VipdConfig *config, const char *instance)
-{
-  for (guint i = 0; i < config->sync_groups->len; i++)
-    {
-      const VipdSyncGroup *g = g_ptr_array_index (config->sync_groups, i);
-
-      for (guint j = 0; j < g->members->len; j++)
-        if (g_strcmp0 (((VipdTrackRef *) g_ptr_array_index (g->members, j))->name, instance) == 0)
-          return g;
-    }
-  return NULL;
-}
-
 /* An instance's trackers are its own plus its sync group's (keepalived's group tracking). */
 static void
 update_tracking (VipdDaemon *d, VipdVrrpInstance *inst, const char *key, const char *what)
 {
   const VipdInstance *conf = vipd_vrrp_instance_get_config (inst);
-  const VipdSyncGroup *g = group_config_of (d->config, conf->name);
+  const VipdSyncGroup *g = vipd_config_find_group_of (d->config, conf->name);
   g_autoptr (GArray) trackers = g_array_new (FALSE, TRUE, sizeof (VipdTracker));
 
   vipd_track_hub_collect (d->hub, conf->track_scripts, conf->track_interfaces,

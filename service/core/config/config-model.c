@@ -266,3 +266,17 @@ vipd_config_find_sync_group (const VipdConfig *config, const char *name)
 {
   return find_named (config->sync_groups, name);
 }
+
+VipdSyncGroup *
+vipd_config_find_group_of (const VipdConfig *config, const char *instance)
+{
+  for (guint i = 0; i < config->sync_groups->len; i++)
+    {
+      VipdSyncGroup *g = g_ptr_array_index (config->sync_groups, i);
+
+      for (guint j = 0; j < g->members->len; j++)
+        if (g_strcmp0 (((VipdTrackRef *) g_ptr_array_index (g->members, j))->name, instance) == 0)
+          return g;
+    }
+  return NULL;
+}

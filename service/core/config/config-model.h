@@ -217,6 +217,8 @@ VipdInstance *vipd_config_find_instance (const VipdConfig *config, const char *n
 VipdScript *vipd_config_find_script (const VipdConfig *config, const char *name);
 VipdTrackFile *vipd_config_find_track_file (const VipdConfig *config, const char *name);
 VipdSyncGroup *vipd_config_find_sync_group (const VipdConfig *config, const char *name);
+/* The sync group that lists instance as a member; NULL when it is in none. */
+VipdSyncGroup *vipd_config_find_group_of (const VipdConfig *config, const char *instance);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipdConfig, vipd_config_free)
 
