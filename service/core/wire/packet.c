@@ -46,6 +46,22 @@ vipd_rx_result_describe (VipdRxResult r)
   return rx_results[r].describe;
 }
 
+VipdCsumForm
+vipd_csum_form_for (guint8 version, int family, VipdCsumForm v3_ipv4_form)
+{
+  if (version == 2)
+    return VIPD_CSUM_PLAIN;
+  if (family == AF_INET6)
+    return VIPD_CSUM_PSEUDO;
+  return v3_ipv4_form;
+}
+
+const char *
+vipd_csum_form_name (VipdCsumForm form)
+{
+  return form == VIPD_CSUM_PLAIN ? "message-only" : "pseudo-header";
+}
+
 guint32
 vipd_csum_partial (const guint8 *buf, gsize len, guint32 initial)
 {

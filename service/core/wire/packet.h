@@ -28,6 +28,12 @@ typedef enum
   VIPD_CSUM_PLAIN,  /* over the VRRP message only: RFC 9568 text, Cisco */
 } VipdCsumForm;
 
+/* The form a packet of this version and family carries: v2 has only PLAIN, v3/IPv6 only
+ * PSEUDO, v3/IPv4 the configured one. */
+VipdCsumForm vipd_csum_form_for (guint8 version, int family, VipdCsumForm v3_ipv4_form);
+/* "pseudo-header" or "message-only", as the D-Bus ChecksumForm property and logs say. */
+const char *vipd_csum_form_name (VipdCsumForm form);
+
 /* A decoded advertisement. Intervals are kept in centiseconds for both versions
  * (a v2 "Adver Int" of 1 s decodes to 100). */
 typedef struct
