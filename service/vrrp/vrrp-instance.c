@@ -671,6 +671,7 @@ vipd_vrrp_instance_receive (VipdVrrpInstance *inst, const guint8 *payload, gsize
   expect.skip_check_adv_addr = inst->global->skip_check_adv_addr;
   expect.csum_form = csum_form (conf);
   expect.csum_strict = conf->v3_checksum_strict == VIPD_TRISTATE_YES;
+  expect.local_is_owner = vipd_fsm_priority (&inst->fsm) == VIPD_PRIORITY_OWNER;
 
   r = vipd_packet_check (payload, len, meta, &expect, adv);
   /* Unicast mode knows its peers: an advert from anyone else is forged or misdirected

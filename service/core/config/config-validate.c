@@ -127,6 +127,19 @@ check_vips (Check *c, VipdInstance *inst)
         }
     }
   inst->family = family;
+  if (family == AF_INET6 && inst->vips->len > 0)
+    {
+      VipdVip *first = g_ptr_array_index (inst->vips, 0);
+
+      /* RFC 5798/9568 section 5.2.9. A warning, not an error: keepalived only warns too, and peers
+       * compare the address lists, so the order must stay as the admin wrote it. */
+      if (!vipd_addr_is_link_local (&first->addr))
+        warn (c, &first->loc,
+              "the first virtual_ipaddress of IPv6 instance \"%s\" is not link-local: RFC 5798 "
+              "section 5.2.9 wants the virtual router's link-local address first (for example "
+              "fe80::1/64), on every router of the VRID",
+              inst->name);
+    }
   if (family == AF_INET6 && inst->version == 2)
     err (c, at (&inst->vips_loc, &inst->loc),
          "instance \"%s\" has IPv6 addresses, which need VRRPv3: add \"version 3\" to it or "

@@ -28,6 +28,7 @@ static const struct
   [VIPD_RX_ADDR_LIST] = { "addr-list", "virtual address list differs from ours" },
   [VIPD_RX_SRC_ADDR] = { "src-addr", "source address is not usable (multicast, unset, not link-local for IPv6, or not a unicast peer)" },
   [VIPD_RX_FAMILY] = { "family", "address family does not fit the VRRP version or instance" },
+  [VIPD_RX_OWNER] = { "owner", "we are the address owner (priority 255), which ignores adverts" },
 };
 
 const char *
@@ -281,6 +282,10 @@ vipd_packet_check (const guint8 *buf, gsize len, const VipdPacketMeta *meta,
 
   if (out->vrid != expect->vrid)
     return VIPD_RX_VRID;
+  /* §7.1 of all three RFCs: the owner never yields, so it has nothing to learn from adverts
+   * (two owners of one VRID are a misconfiguration that a tie break must not hide). */
+  if (expect->local_is_owner)
+    return VIPD_RX_OWNER;
 
   /* RFC 5798 §5.2.5 sets the minimum count to 1; a v2 advert without addresses is as
    * meaningless, so zero is refused whatever skip_check_adv_addr says. */

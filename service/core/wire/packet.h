@@ -63,7 +63,7 @@ typedef struct
 
 /* The reason a packet was dropped. The checks run in this order: TOO_SHORT (< 8 bytes), TTL,
  * VERSION, FAMILY, SRC_ADDR, TOO_SHORT/LENGTH (exact length), CHECKSUM, TYPE, then in
- * vipd_packet_check VRID, ADDR_COUNT, AUTH_TYPE, AUTH_PASS, INTERVAL, ADDR_LIST.
+ * vipd_packet_check VRID, OWNER, ADDR_COUNT, AUTH_TYPE, AUTH_PASS, INTERVAL, ADDR_LIST.
  * vipd_packet_parse_ipv4 runs first and only yields IP_HEADER. */
 typedef enum
 {
@@ -84,6 +84,8 @@ typedef enum
                            * with skip_check_adv_addr or from the owner (priority 255, §7.1) */
   VIPD_RX_SRC_ADDR,       /* source not usable (v6: not link-local; v4: multicast/unset) */
   VIPD_RX_FAMILY,         /* a v2 packet over IPv6, or family mismatch */
+  VIPD_RX_OWNER,          /* we are the address owner (priority 255): RFC 3768/5798/9568 §7.1
+                           * discard every advert for the VRID */
   VIPD_RX_N_REASONS
 } VipdRxResult;
 
@@ -100,6 +102,7 @@ typedef struct
   guint n_vips;
   gboolean skip_check_adv_addr;
   gboolean csum_strict;        /* v3/IPv4: accept only csum_form, not both */
+  gboolean local_is_owner;     /* our priority is 255 now: every advert is dropped (OWNER) */
   VipdCsumForm csum_form;
 } VipdRxExpect;
 

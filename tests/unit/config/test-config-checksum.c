@@ -110,7 +110,7 @@ test_no_effect_warnings (void)
                                          "  virtual_router_id 1\n"
                                          "  version 3\n"
                                          "  v3_checksum_strict\n"
-                                         "  virtual_ipaddress {\n    2001:db8::1\n  }\n"
+                                         "  virtual_ipaddress {\n    fe80::1\n    2001:db8::1\n  }\n"
                                          "}\n",
                                          d);
 
