@@ -44,7 +44,9 @@ class Generator(unittest.TestCase):
                 f.write("\n".join(json.dumps(t) for t in LOG) + "\n")
             reqs, problems = conformance.read_requirements(tsv)
             self.assertEqual(problems, [])
-            return conformance.judge(reqs[0], conformance.read_log(log), KNOWN)[0]
+            runs, suites = conformance.read_log(log)
+            self.assertEqual(suites, {"unit", "netns"})
+            return conformance.judge(reqs[0], runs, KNOWN)[0]
 
     def test_statuses(self):
         self.assertEqual(self.judge("test-fsm:/fsm/a netns-x"), "pass")
