@@ -18,7 +18,8 @@ A reference to a test that the build does not define is reported and counts as "
 renamed test cannot silently turn a requirement green or grey.
 
 --check only validates the requirements file against the build's tests (meson introspect) and
-exits 1 on a problem; it writes nothing. Otherwise the exit status is 0 whatever the results
+the "Conformance: ID, ..." tags that tests may carry in their own text (each must be a listed
+id), and exits 1 on a problem; it writes nothing. Otherwise the exit status is 0 whatever the results
 (tools/test.sh counts the tests themselves), and 2 when an input cannot be read.
 """
 
@@ -74,6 +75,25 @@ def read_requirements(path):
     seen = collections.Counter(r["id"] for r in reqs)
     problems += ["%s: id %s is listed %d times" % (path, i, n) for i, n in seen.items() if n > 1]
     return reqs, problems
+
+
+TAG_RE = re.compile(r"Conformance:\s*((?:RFC\d{4}-[0-9.]+-[A-Z0-9-]+[,\s]*)+)")
+
+
+def tagged_ids(root):
+    """{id: [file]} of the "Conformance: ID, ID" tags in the tests' own text."""
+    found = collections.defaultdict(list)
+    for base, _, files in os.walk(os.path.join(root, "tests")):
+        for name in files:
+            if not name.endswith((".py", ".c")):
+                continue
+            path = os.path.join(base, name)
+            with open(path, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+            for m in TAG_RE.finditer(text):
+                for rid in re.findall(r"RFC\d{4}-[0-9.]+-[A-Z0-9-]+", m.group(1)):
+                    found[rid].append(os.path.relpath(path, root))
+    return found
 
 
 def defined_tests(builddir):
@@ -220,6 +240,12 @@ def main():
                     if ref.partition(":")[0] not in known:
                         problems.append("%s:%d: %s names %s, which the build does not define"
                                         % (args.requirements, r["line"], r["id"], ref))
+        # A test may name the ids it proves in its own text; each must be a listed id.
+        ids = {r["id"] for r in reqs}
+        for rid, files in sorted(tagged_ids(TOP).items()):
+            if rid not in ids:
+                problems.append("%s: tag Conformance: %s names no requirement of %s"
+                                % (", ".join(files), rid, args.requirements))
         for p in problems:
             print(p, file=sys.stderr)
         print("conformance: %d requirements, %d problems" % (len(reqs), len(problems)))

@@ -1,6 +1,8 @@
 /* The VRRPv3/IPv4 checksum switch: keepalived's v3_checksum_as_v2 and vipd's v3_checksum_strict,
  * in global_defs (the default) and per instance (the override), their values, errors, warnings
- * and dump. */
+ * and dump.
+ *
+ * Conformance: RFC5798-5.2.8-CSUM-V4-FORMS, RFC9568-5.2.8-CSUM-V4-MSG */
 #include "config-test-util.h"
 
 #include <string.h>

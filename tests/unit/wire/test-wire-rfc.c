@@ -1,6 +1,10 @@
 /* Packet format requirements of RFC 3768, RFC 5798 and RFC 9568 that the codec tests in
  * test-packet.c do not pin down byte by byte. Checksums here are computed independently of
- * the codec, from the RFC 1071 definition. */
+ * the codec, from the RFC 1071 definition.
+ *
+ * Conformance: RFC5798-5.2.8-CSUM-V4-FORMS, RFC9568-5.2.8-CSUM-V4-MSG, RFC5798-5.2.8-CSUM-V6,
+ * RFC3768-5.3.8-CSUM, RFC5798-5.2.7-CENTISEC, RFC5798-5.2.6-RSVD, RFC3768-5.3.7-ADVER-INT,
+ * RFC3768-5.3.10-AUTH-DATA, RFC5798-5.1.2.3-HOPLIMIT-RX, RFC3768-5.2.3-TTL-TX */
 #include <netinet/in.h>
 #include <string.h>
 
