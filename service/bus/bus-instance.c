@@ -5,6 +5,7 @@
 #include "bus-names.h"
 #include "bus-track.h"
 #include "fsm/priority.h"
+#include "wire/packet.h"
 
 struct _VipdBusInstance
 {
@@ -249,6 +250,13 @@ vipd_bus_instance_sync (VipdBusInstance *bi)
   vipd_dbus_instance_set_last_transition (i, last);
   vipd_dbus_instance_set_last_transition_reason (i, reason);
   vipd_dbus_instance_set_network_manager_device (i, vipd_vrrp_instance_get_nm_device (bi->inst));
+  vipd_dbus_instance_set_checksum_form (
+      i, vipd_csum_form_name (vipd_csum_form_for (
+             (guint8) conf->version, conf->family,
+             conf->v3_checksum_as_v2 == VIPD_TRISTATE_YES ? VIPD_CSUM_PLAIN : VIPD_CSUM_PSEUDO)));
+  /* v2 and IPv6 know a single form, so the other one is always refused. */
+  vipd_dbus_instance_set_checksum_strict (i, conf->version == 2 || conf->family == AF_INET6
+                                                 || conf->v3_checksum_strict == VIPD_TRISTATE_YES);
   vipd_dbus_instance_set_sync_group (i, group);
   vipd_dbus_instance_set_track_scripts (i, (const char *const *) scripts);
 }

@@ -185,6 +185,13 @@ rearm (VipdVrrpInstance *inst)
 
 /* --- sending --- */
 
+/* The VRRPv3/IPv4 checksum form this instance sends (and, when strict, alone accepts). */
+static VipdCsumForm
+csum_form (const VipdInstance *conf)
+{
+  return conf->v3_checksum_as_v2 == VIPD_TRISTATE_YES ? VIPD_CSUM_PLAIN : VIPD_CSUM_PSEUDO;
+}
+
 static void
 send_to (VipdVrrpInstance *inst, const VipdAdvert *adv, const VipdAddr *dst)
 {
@@ -194,7 +201,7 @@ send_to (VipdVrrpInstance *inst, const VipdAdvert *adv, const VipdAddr *dst)
   gsize len;
 
   meta.dst = *dst;
-  len = vipd_packet_encode (adv, &meta, VIPD_CSUM_PSEUDO, buf, sizeof buf);
+  len = vipd_packet_encode (adv, &meta, csum_form (inst->conf), buf, sizeof buf);
   if (len == 0)
     {
       vipd_log_instance (G_LOG_LEVEL_WARNING, inst->name, "cannot encode an advert");
@@ -662,7 +669,9 @@ vipd_vrrp_instance_receive (VipdVrrpInstance *inst, const guint8 *payload, gsize
   expect.vips = (const VipdAddr *) (gconstpointer) inst->vip_addrs->data;
   expect.n_vips = inst->vip_addrs->len;
   expect.skip_check_adv_addr = inst->global->skip_check_adv_addr;
-  expect.csum_form = VIPD_CSUM_PSEUDO;
+  expect.csum_form = csum_form (conf);
+  expect.csum_strict = conf->v3_checksum_strict == VIPD_TRISTATE_YES;
+  expect.local_is_owner = vipd_fsm_priority (&inst->fsm) == VIPD_PRIORITY_OWNER;
 
   r = vipd_packet_check (payload, len, meta, &expect, adv);
   /* Unicast mode knows its peers: an advert from anyone else is forged or misdirected

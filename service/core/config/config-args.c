@@ -97,6 +97,33 @@ vipd_kw_nargs (VipdParseCtx *ctx, const VipdStmt *st, guint min, guint max)
 }
 
 gboolean
+vipd_kw_bool (VipdParseCtx *ctx, const VipdStmt *st, gboolean *out)
+{
+  static const char *const yes[] = { "on", "true", "yes", NULL };
+  static const char *const no[] = { "off", "false", "no", NULL };
+  const char *text;
+
+  if (!vipd_kw_nargs (ctx, st, 0, 1))
+    return FALSE;
+  text = vipd_kw_arg (st, 0);
+  if (text == NULL || g_strv_contains (yes, text))
+    {
+      *out = TRUE;
+      return TRUE;
+    }
+  if (g_strv_contains (no, text))
+    {
+      *out = FALSE;
+      return TRUE;
+    }
+  vipd_diag_add (ctx->diags, VIPD_DIAG_ERROR, vipd_kw_arg_loc (st, 0),
+                 "%s \"%s\" is not a boolean: write on, off, true, false, yes or no (or "
+                 "nothing, which means yes)",
+                 st->keyword, text);
+  return FALSE;
+}
+
+gboolean
 vipd_kw_block (VipdParseCtx *ctx, const VipdStmt *st)
 {
   if (st->children == NULL)

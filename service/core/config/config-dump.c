@@ -122,6 +122,8 @@ dump_global (GString *s, const VipdGlobalDefs *g)
   line (s, 1, "vrrp_garp_master_refresh_repeat %u", g->garp_master_refresh_repeat);
   if (g->rt_priority)
     line (s, 1, "vrrp_rt_priority %u", g->rt_priority);
+  line (s, 1, "v3_checksum_as_v2 %s", g->v3_checksum_as_v2 ? "yes" : "no");
+  line (s, 1, "v3_checksum_strict %s", g->v3_checksum_strict ? "yes" : "no");
   if (g->script_user)
     line (s, 1, "script_user %s%s%s", g->script_user, g->script_group ? " " : "",
           str_or (g->script_group, ""));
@@ -254,6 +256,22 @@ dump_instance (GString *s, const VipdInstance *i)
   line (s, 1, "smtp_alert %s", i->smtp_alert ? "yes" : "no");
   line (s, 1, "accept %s",
         i->accept == VIPD_TRISTATE_UNSET ? "default" : i->accept ? "yes" : "no");
+  if (i->version == 3 && i->family != AF_INET6)
+    {
+      /* Resolved by validation; "default" only when dumping an unvalidated model. */
+      line (s, 1, "v3_checksum_as_v2 %s  # sends %s",
+            i->v3_checksum_as_v2 == VIPD_TRISTATE_UNSET ? "default"
+            : i->v3_checksum_as_v2                      ? "yes"
+                                                        : "no",
+            i->v3_checksum_as_v2 == VIPD_TRISTATE_YES ? "the RFC 9568 form (no pseudo-header)"
+                                                      : "the pseudo-header form");
+      line (s, 1, "v3_checksum_strict %s  # %s",
+            i->v3_checksum_strict == VIPD_TRISTATE_UNSET ? "default"
+            : i->v3_checksum_strict                      ? "yes"
+                                                         : "no",
+            i->v3_checksum_strict == VIPD_TRISTATE_YES ? "accepts only the form it sends"
+                                                       : "accepts both forms");
+    }
   if (i->use_vmac)
     line (s, 1, "use_vmac %s", str_or (i->vmac_name, "(default)"));
   if (i->dont_track_primary)

@@ -358,10 +358,30 @@ i_garp_master_refresh_repeat (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
 }
 
 
+static void
+set_checksum_tristate (VipdParseCtx *ctx, const VipdStmt *st, VipdInstance *inst,
+                       VipdTristate *field)
+{
+  gboolean value;
 
+  if (!vipd_kw_bool (ctx, st, &value))
+    return;
+  *field = value ? VIPD_TRISTATE_YES : VIPD_TRISTATE_NO;
+  if (inst->v3_checksum_loc.file == NULL)
+    inst->v3_checksum_loc = st->loc;
+}
 
+static void
+i_v3_checksum_as_v2 (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
+{
+  set_checksum_tristate (ctx, st, I (t), &I (t)->v3_checksum_as_v2);
+}
 
-
+static void
+i_v3_checksum_strict (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
+{
+  set_checksum_tristate (ctx, st, I (t), &I (t)->v3_checksum_strict);
+}
 
 static void
 i_accept (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
@@ -477,6 +497,8 @@ static const VipdKeyword instance_keywords[] = {
   { "use_vmac", i_use_vmac },
   { "dont_track_primary", i_dont_track_primary },
   { "track_nm_connectivity", i_track_nm_connectivity },
+  { "v3_checksum_as_v2", i_v3_checksum_as_v2 },
+  { "v3_checksum_strict", i_v3_checksum_strict },
   /* Real keepalived keywords that vipd does not act on (yet). */
   { "virtual_routes", vipd_kw_ignored },
   { "virtual_rules", vipd_kw_ignored },

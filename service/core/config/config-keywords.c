@@ -197,6 +197,18 @@ g_rt_priority (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
     G (t)->rt_priority = (guint) value;
 }
 
+static void
+g_v3_checksum_as_v2 (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
+{
+  vipd_kw_bool (ctx, st, &G (t)->v3_checksum_as_v2);
+}
+
+static void
+g_v3_checksum_strict (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
+{
+  vipd_kw_bool (ctx, st, &G (t)->v3_checksum_strict);
+}
+
 static const VipdKeyword global_keywords[] = {
   { "router_id", g_router_id },
   { "notification_email", g_notification_email },
@@ -220,6 +232,8 @@ static const VipdKeyword global_keywords[] = {
   { "vrrp_garp_master_refresh", g_garp_master_refresh },
   { "vrrp_garp_master_refresh_repeat", g_garp_master_refresh_repeat },
   { "vrrp_rt_priority", g_rt_priority },
+  { "v3_checksum_as_v2", g_v3_checksum_as_v2 },
+  { "v3_checksum_strict", g_v3_checksum_strict },
   /* Real keepalived keywords that vipd does not act on (yet). */
   { "lvs_id", vipd_kw_ignored },
   { "lvs_sync_daemon", vipd_kw_ignored },

@@ -101,6 +101,8 @@ vipd_instance_new (const char *name, const VipdLoc *loc)
   i->track_files = refs_new ();
   i->unicast_peers = g_ptr_array_new_with_free_func (g_free);
   i->accept = VIPD_TRISTATE_UNSET;
+  i->v3_checksum_as_v2 = VIPD_TRISTATE_UNSET;
+  i->v3_checksum_strict = VIPD_TRISTATE_UNSET;
   return i;
 }
 

@@ -107,6 +107,10 @@ typedef struct
   guint garp_master_refresh_ms;
   guint garp_master_refresh_repeat; /* 1 */
   guint rt_priority;                /* vrrp_rt_priority: SCHED_RR 1-99; 0 = normal scheduling */
+  /* VRRPv3 over IPv4: send the checksum without the pseudo-header (RFC 9568, Cisco), as
+   * keepalived's v3_checksum_as_v2; strict: accept only the form sent. Defaults for instances. */
+  gboolean v3_checksum_as_v2;
+  gboolean v3_checksum_strict;
 } VipdGlobalDefs;
 
 #define VIPD_VRID_INVALID G_MININT64
@@ -153,6 +157,10 @@ typedef struct
   VipdNmConnectivity nm_connectivity; /* track_nm_connectivity LEVEL */
   int nm_connectivity_weight;         /* [weight N]; 0 (or none): below LEVEL is a fault */
   VipdLoc nm_connectivity_loc;
+  /* Unset while parsing = inherit global_defs; validation resolves both to YES or NO. */
+  VipdTristate v3_checksum_as_v2;
+  VipdTristate v3_checksum_strict;
+  VipdLoc v3_checksum_loc; /* of the first of the two written in the instance */
 } VipdInstance;
 
 typedef struct

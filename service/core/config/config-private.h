@@ -63,6 +63,8 @@ void vipd_kw_instance (VipdParseCtx *ctx, const VipdStmt *st, gpointer target);
 
 /* Argument helpers: each reports its own error at the argument and returns FALSE. */
 gboolean vipd_kw_nargs (VipdParseCtx *ctx, const VipdStmt *st, guint min, guint max);
+/* keepalived's optional <BOOL>: none (= yes) or one of on|off|true|false|yes|no. */
+gboolean vipd_kw_bool (VipdParseCtx *ctx, const VipdStmt *st, gboolean *out);
 gboolean vipd_kw_block (VipdParseCtx *ctx, const VipdStmt *st);
 const char *vipd_kw_arg (const VipdStmt *st, guint i);
 const VipdLoc *vipd_kw_arg_loc (const VipdStmt *st, guint i);

@@ -127,6 +127,19 @@ check_vips (Check *c, VipdInstance *inst)
         }
     }
   inst->family = family;
+  if (family == AF_INET6 && inst->vips->len > 0)
+    {
+      VipdVip *first = g_ptr_array_index (inst->vips, 0);
+
+      /* RFC 5798/9568 section 5.2.9. A warning, not an error: keepalived only warns too, and peers
+       * compare the address lists, so the order must stay as the admin wrote it. */
+      if (!vipd_addr_is_link_local (&first->addr))
+        warn (c, &first->loc,
+              "the first virtual_ipaddress of IPv6 instance \"%s\" is not link-local: RFC 5798 "
+              "section 5.2.9 wants the virtual router's link-local address first (for example "
+              "fe80::1/64), on every router of the VRID",
+              inst->name);
+    }
   if (family == AF_INET6 && inst->version == 2)
     err (c, at (&inst->vips_loc, &inst->loc),
          "instance \"%s\" has IPv6 addresses, which need VRRPv3: add \"version 3\" to it or "
@@ -221,6 +234,24 @@ check_unicast (Check *c, VipdInstance *inst)
          family_name (inst->unicast_src_ip.family), family_name (inst->family));
 }
 
+/* The two forms exist only for VRRPv3 over IPv4: v2 never has a pseudo-header and IPv6
+ * always has one. Saying so beats a setting that silently does nothing. */
+static void
+check_checksum (Check *c, VipdInstance *inst)
+{
+  const VipdGlobalDefs *g = &c->config->global;
+
+  if (inst->v3_checksum_loc.file != NULL && (inst->version == 2 || inst->family == AF_INET6))
+    warn (c, &inst->v3_checksum_loc,
+          "v3_checksum_as_v2/v3_checksum_strict have no effect on instance \"%s\": %s has a "
+          "single checksum form (they apply to VRRPv3 over IPv4 only)",
+          inst->name, inst->version == 2 ? "VRRPv2" : "IPv6");
+  if (inst->v3_checksum_as_v2 == VIPD_TRISTATE_UNSET)
+    inst->v3_checksum_as_v2 = g->v3_checksum_as_v2 ? VIPD_TRISTATE_YES : VIPD_TRISTATE_NO;
+  if (inst->v3_checksum_strict == VIPD_TRISTATE_UNSET)
+    inst->v3_checksum_strict = g->v3_checksum_strict ? VIPD_TRISTATE_YES : VIPD_TRISTATE_NO;
+}
+
 static void
 check_instance (Check *c, VipdInstance *inst)
 {
@@ -253,6 +284,7 @@ check_instance (Check *c, VipdInstance *inst)
          inst->priority);
   check_advert_int (c, inst);
   check_vips (c, inst);
+  check_checksum (c, inst);
   check_auth (c, inst);
   check_unicast (c, inst);
   check_refs (c, inst->track_scripts, "track_script", script_exists);

@@ -28,6 +28,7 @@ static const struct
   [VIPD_RX_ADDR_LIST] = { "addr-list", "virtual address list differs from ours" },
   [VIPD_RX_SRC_ADDR] = { "src-addr", "source address is not usable (multicast, unset, not link-local for IPv6, or not a unicast peer)" },
   [VIPD_RX_FAMILY] = { "family", "address family does not fit the VRRP version or instance" },
+  [VIPD_RX_OWNER] = { "owner", "we are the address owner (priority 255), which ignores adverts" },
 };
 
 const char *
@@ -44,6 +45,22 @@ vipd_rx_result_describe (VipdRxResult r)
   if ((guint) r >= VIPD_RX_N_REASONS)
     return "unknown reason";
   return rx_results[r].describe;
+}
+
+VipdCsumForm
+vipd_csum_form_for (guint8 version, int family, VipdCsumForm v3_ipv4_form)
+{
+  if (version == 2)
+    return VIPD_CSUM_PLAIN;
+  if (family == AF_INET6)
+    return VIPD_CSUM_PSEUDO;
+  return v3_ipv4_form;
+}
+
+const char *
+vipd_csum_form_name (VipdCsumForm form)
+{
+  return form == VIPD_CSUM_PLAIN ? "message-only" : "pseudo-header";
 }
 
 guint32
@@ -265,6 +282,10 @@ vipd_packet_check (const guint8 *buf, gsize len, const VipdPacketMeta *meta,
 
   if (out->vrid != expect->vrid)
     return VIPD_RX_VRID;
+  /* §7.1 of all three RFCs: the owner never yields, so it has nothing to learn from adverts
+   * (two owners of one VRID are a misconfiguration that a tie break must not hide). */
+  if (expect->local_is_owner)
+    return VIPD_RX_OWNER;
 
   /* RFC 5798 §5.2.5 sets the minimum count to 1; a v2 advert without addresses is as
    * meaningless, so zero is refused whatever skip_check_adv_addr says. */

@@ -28,6 +28,12 @@ typedef enum
   VIPD_CSUM_PLAIN,  /* over the VRRP message only: RFC 9568 text, Cisco */
 } VipdCsumForm;
 
+/* The form a packet of this version and family carries: v2 has only PLAIN, v3/IPv6 only
+ * PSEUDO, v3/IPv4 the configured one. */
+VipdCsumForm vipd_csum_form_for (guint8 version, int family, VipdCsumForm v3_ipv4_form);
+/* "pseudo-header" or "message-only", as the D-Bus ChecksumForm property and logs say. */
+const char *vipd_csum_form_name (VipdCsumForm form);
+
 /* A decoded advertisement. Intervals are kept in centiseconds for both versions
  * (a v2 "Adver Int" of 1 s decodes to 100). */
 typedef struct
@@ -57,7 +63,7 @@ typedef struct
 
 /* The reason a packet was dropped. The checks run in this order: TOO_SHORT (< 8 bytes), TTL,
  * VERSION, FAMILY, SRC_ADDR, TOO_SHORT/LENGTH (exact length), CHECKSUM, TYPE, then in
- * vipd_packet_check VRID, ADDR_COUNT, AUTH_TYPE, AUTH_PASS, INTERVAL, ADDR_LIST.
+ * vipd_packet_check VRID, OWNER, ADDR_COUNT, AUTH_TYPE, AUTH_PASS, INTERVAL, ADDR_LIST.
  * vipd_packet_parse_ipv4 runs first and only yields IP_HEADER. */
 typedef enum
 {
@@ -78,6 +84,8 @@ typedef enum
                            * with skip_check_adv_addr or from the owner (priority 255, §7.1) */
   VIPD_RX_SRC_ADDR,       /* source not usable (v6: not link-local; v4: multicast/unset) */
   VIPD_RX_FAMILY,         /* a v2 packet over IPv6, or family mismatch */
+  VIPD_RX_OWNER,          /* we are the address owner (priority 255): RFC 3768/5798/9568 §7.1
+                           * discard every advert for the VRID */
   VIPD_RX_N_REASONS
 } VipdRxResult;
 
@@ -94,6 +102,7 @@ typedef struct
   guint n_vips;
   gboolean skip_check_adv_addr;
   gboolean csum_strict;        /* v3/IPv4: accept only csum_form, not both */
+  gboolean local_is_owner;     /* our priority is 255 now: every advert is dropped (OWNER) */
   VipdCsumForm csum_form;
 } VipdRxExpect;
 

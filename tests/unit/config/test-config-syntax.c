@@ -142,7 +142,9 @@ test_global_keywords (void)
   const VipdGlobalDefs *g = &c->global;
 
   assert_count (d, VIPD_DIAG_ERROR, 0);
-  assert_count (d, VIPD_DIAG_WARNING, 0);
+  /* Every keyword is known; the one warning is about V6's address order (section 5.2.9). */
+  assert_warning (d, 49, 5, "the first virtual_ipaddress of IPv6 instance \"V6\" is not link-local");
+  assert_count (d, VIPD_DIAG_WARNING, 1);
   g_assert_cmpstr (g->router_id, ==, "r1");
   g_assert_cmpuint (g->notification_email->len, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (g->notification_email, 1), ==, "b@example.org");

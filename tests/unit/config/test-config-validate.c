@@ -302,6 +302,38 @@ test_missing_script_body (void)
   assert_error (d, 4, 1, "vrrp_track_file \"f\" has no file");
 }
 
+/* RFC 5798/9568 section 5.2.9: an IPv6 advert lists the virtual link-local address first. */
+static void
+test_ipv6_first_link_local (void)
+{
+  g_autoptr (VipdDiagList) d = vipd_diag_list_new ();
+  g_autoptr (VipdConfig) c = parse_text ("vrrp_instance GLOBAL_FIRST {\n"
+                                         "  interface eth0\n"
+                                         "  virtual_router_id 1\n"
+                                         "  version 3\n"
+                                         "  virtual_ipaddress {\n"
+                                         "    2001:db8::1/64\n"
+                                         "    fe80::1/64\n"
+                                         "  }\n"
+                                         "}\n"
+                                         "vrrp_instance LL_FIRST {\n"
+                                         "  interface eth0\n"
+                                         "  virtual_router_id 2\n"
+                                         "  version 3\n"
+                                         "  virtual_ipaddress {\n"
+                                         "    fe80::2/64\n"
+                                         "    2001:db8::2/64\n"
+                                         "  }\n"
+                                         "}\n",
+                                         d);
+
+  g_assert_nonnull (c);
+  assert_count (d, VIPD_DIAG_ERROR, 0);
+  assert_warning (d, 6, 5,
+                  "the first virtual_ipaddress of IPv6 instance \"GLOBAL_FIRST\" is not link-local");
+  assert_count (d, VIPD_DIAG_WARNING, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -321,5 +353,6 @@ main (int argc, char **argv)
   g_test_add_func ("/config/validate/references", test_undefined_references);
   g_test_add_func ("/config/validate/unicast-family", test_unicast_family);
   g_test_add_func ("/config/validate/missing-script", test_missing_script_body);
+  g_test_add_func ("/config/validate/ipv6-first-link-local", test_ipv6_first_link_local);
   return g_test_run ();
 }

@@ -290,6 +290,12 @@ mut_vrid (Case *c)
 }
 
 static void
+mut_owner (Case *c)
+{
+  c->expect.local_is_owner = TRUE;
+}
+
+static void
 mut_addr_count (Case *c)
 {
   c->vips[2] = addr ("192.0.2.99");
@@ -391,6 +397,8 @@ static const DropCase drop_cases[] = {
   { "checksum-v2", 2, AF_INET, mut_checksum, VIPD_RX_CHECKSUM },
   { "type", 3, AF_INET, mut_type, VIPD_RX_TYPE },
   { "vrid", 3, AF_INET, mut_vrid, VIPD_RX_VRID },
+  { "owner", 3, AF_INET, mut_owner, VIPD_RX_OWNER },
+  { "owner-v2", 2, AF_INET, mut_owner, VIPD_RX_OWNER },
   { "addr-count", 3, AF_INET, mut_addr_count, VIPD_RX_ADDR_COUNT },
   { "addr-count-zero", 3, AF_INET, mut_addr_count_zero, VIPD_RX_ADDR_COUNT },
   { "addr-count-zero-v2", 2, AF_INET, mut_addr_count_zero, VIPD_RX_ADDR_COUNT },
