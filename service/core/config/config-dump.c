@@ -293,5 +293,6 @@ vipd_config_dump (const VipdConfig *config)
     dump_sync_group (s, g_ptr_array_index (config->sync_groups, i));
   for (guint i = 0; i < config->instances->len; i++)
     dump_instance (s, g_ptr_array_index (config->instances, i));
+  vipd_config_dump_lvs (s, config);
   return g_string_free (s, FALSE);
 }

@@ -60,6 +60,13 @@ void vipd_kw_dispatch (VipdParseCtx *ctx, const VipdKeyword *table, const char *
 void vipd_kw_top (VipdParseCtx *ctx, const GPtrArray *stmts);
 /* The handler of "vrrp_instance NAME { ... }" (config-instance.c). */
 void vipd_kw_instance (VipdParseCtx *ctx, const VipdStmt *st, gpointer target);
+/* "virtual_server ..." and "virtual_server_group NAME { ... }" (config-lvs.c). */
+void vipd_kw_virtual_server (VipdParseCtx *ctx, const VipdStmt *st, gpointer target);
+void vipd_kw_virtual_server_group (VipdParseCtx *ctx, const VipdStmt *st, gpointer target);
+/* Checks of the LVS half (config-lvs-check.c), run by vipd_config_validate(). */
+void vipd_config_validate_lvs (VipdConfig *config, VipdDiagList *diags);
+/* The LVS half of the dump (config-lvs-model.c). */
+void vipd_config_dump_lvs (GString *out, const VipdConfig *config);
 
 /* Argument helpers: each reports its own error at the argument and returns FALSE. */
 gboolean vipd_kw_nargs (VipdParseCtx *ctx, const VipdStmt *st, guint min, guint max);
