@@ -48,6 +48,7 @@ struct _VipdDaemon
   VipdNmMonitor *nm;
   VipdNotifier *notifier;
   GPtrArray *groups; /* VipdVrrpSyncGroup*, owned */
+  VipdLvsManager *lvs;
 };
 
 static void wire_trackers (VipdDaemon *d);
@@ -126,6 +127,7 @@ vipd_daemon_new (VipdConfig *config, const char *config_path, const char *state_
   d->mon = vipd_link_monitor_new (&callbacks, d, error);
   if (d->mon == NULL)
     return NULL;
+  d->lvs = vipd_lvs_manager_new (d->config, NULL);
   return g_steal_pointer (&d);
 }
 
@@ -144,6 +146,7 @@ vipd_daemon_free (VipdDaemon *d)
   if (d->instances)
     g_ptr_array_unref (d->instances);
   vipd_notifier_free (d->notifier);
+  vipd_lvs_manager_free (d->lvs);
   vipd_link_monitor_free (d->mon);
   vipd_vip_netlink_free (d->nl);
   vipd_admin_store_free (d->store);
@@ -430,6 +433,7 @@ vipd_daemon_start (VipdDaemon *d)
   for (guint i = 0; i < d->instances->len; i++)
     vipd_vrrp_instance_start (g_ptr_array_index (d->instances, i));
   vipd_track_hub_start (d->hub);
+  vipd_lvs_manager_start (d->lvs);
   vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL, "started %u VRRP instance%s from %s",
                      d->instances->len, d->instances->len == 1 ? "" : "s", d->config_path);
 }
@@ -536,6 +540,8 @@ vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
     }
   g_ptr_array_set_size (old, 0);
 
+  /* The checkers point into the old configuration too. */
+  vipd_lvs_manager_reload (d->lvs, config);
   vipd_notifier_free (d->notifier);
   vipd_config_free (d->config);
   d->config = g_steal_pointer (&config);
@@ -648,6 +654,7 @@ vipd_daemon_stop (VipdDaemon *d, GSourceFunc done, gpointer user_data)
 void
 vipd_daemon_stop_now (VipdDaemon *d)
 {
+  vipd_lvs_manager_stop (d->lvs);
   for (guint i = 0; i < d->instances->len; i++)
     vipd_vrrp_instance_stop (g_ptr_array_index (d->instances, i));
 }
@@ -727,4 +734,10 @@ GPtrArray *
 vipd_daemon_get_sync_groups (VipdDaemon *d)
 {
   return d->groups;
+}
+
+VipdLvsManager *
+vipd_daemon_get_lvs (VipdDaemon *d)
+{
+  return d->lvs;
 }
