@@ -13,7 +13,7 @@ enum
   VIPCTL_EXIT_USAGE = 2,       /* bad command line */
   VIPCTL_EXIT_DENIED = 3,      /* not authorized (AccessDenied) */
   VIPCTL_EXIT_NOT_RUNNING = 4, /* no bus, or vipd is not on it */
-  VIPCTL_EXIT_NO_INSTANCE = 5, /* no instance of that name */
+  VIPCTL_EXIT_NO_INSTANCE = 5, /* no instance (or virtual/real server) of that name */
 };
 
 typedef struct
@@ -49,3 +49,7 @@ int vipctl_report_error (GError *error, const char *what, const char *action);
 
 int vipctl_cmd_status (VipctlOptions *o, int argc, char **argv);
 int vipctl_cmd_events (VipctlOptions *o, int argc, char **argv);
+int vipctl_cmd_lvs (VipctlOptions *o, int argc, char **argv);
+int vipctl_cmd_drain (VipctlOptions *o, int argc, char **argv);
+int vipctl_cmd_enable (VipctlOptions *o, int argc, char **argv);
+int vipctl_cmd_weight (VipctlOptions *o, int argc, char **argv);
