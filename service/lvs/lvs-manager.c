@@ -349,7 +349,7 @@ sync_now (VipdLvsManager *m)
         m->retry_source = g_timeout_add_seconds (RETRY_SECONDS, retry_sync, m);
       return;
     }
-  vipd_log_instance (G_LOG_LEVEL_INFO, NULL, "IPVS: %u change%s applied", ops->len,
+  vipd_log_instance (G_LOG_LEVEL_INFO, NULL, "IPVS table: %u change%s applied", ops->len,
                      ops->len == 1 ? "" : "s");
   g_clear_pointer (&m->programmed, vipd_ipvs_table_free);
   m->programmed = g_steal_pointer (&desired);
