@@ -182,6 +182,13 @@ vipd_lvs_checker_rebind (VipdLvsChecker *c, const VipdVirtualServer *vs, const V
   c->rs = rs;
   c->conf = conf;
   c->global = global;
+  /* An attempt in flight reads the old configuration: start it again on the new one. */
+  if (c->probe)
+    {
+      vipd_probe_cancel (c->probe);
+      c->probe = NULL;
+      schedule (c, 0);
+    }
 }
 
 static void

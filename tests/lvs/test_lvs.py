@@ -11,6 +11,7 @@ would be programmed. Time bounds are the checker formula plus slack, never exact
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -387,6 +388,18 @@ def drain_enable(bed):
     check("admin: Drain by uid 0" in out and "admin: SetWeight 9 by uid %d" % td.NOBODY in out,
           out)
     print("drain, weight and enable done; uid %d refused: %s" % (td.DAEMON, refusal.strip()))
+    # The README's vipctl lines for virtual servers run as they are written.
+    with open(os.path.join(td.SRCDIR, "README.md")) as f:
+        m = re.search(r"^## LVS virtual servers\n(.*?)(?=^## )", f.read(), re.S | re.M)
+    check(m, "README has no '## LVS virtual servers' section")
+    cmds = [ln.split("#")[0].split() for ln in m.group(1).splitlines()
+            if re.match(r"(sudo )?vipctl ", ln.strip())]
+    check(len(cmds) == 4, "README vipctl lines: %s" % cmds)
+    for argv in cmds:
+        argv = argv[1:] if argv[0] == "sudo" else argv
+        r = vipctl(*argv[1:])
+        check(r.returncode == 0, "README: %s: %s" % (" ".join(argv), r.stderr))
+    check(rs_prop(node, VS, rs, "AdminWeight") == -1, "README sequence left an admin weight")
 
 
 def case_reload_keeps_state(bed):
