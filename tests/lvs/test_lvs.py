@@ -99,6 +99,16 @@ def director(bed, lvs_text, vrrp=True, polkit=None):
     return node
 
 
+def finish(bed, node):
+    """Stops vipd the planned way: it exits 0 (a sanitizer report would not), after removing
+    the services it programmed."""
+    rc = bed.stop(node.vipd, timeout=15)
+    out = node.vipd.output()
+    check(rc == 0 and "Sanitizer" not in out, "vipd exited %s:\n%s" % (rc, out[-3000:]))
+    check("del service TCP 192.0.2.100:80" in " ".join(ipvs_lines(node)),
+          "the service was not removed on stop")
+
+
 def ipvs_lines(node):
     return [l.split("IPVS: ", 1)[1] for l in node.vipd.lines() if "IPVS: " in l]
 
@@ -180,6 +190,7 @@ def case_nginx_stop_flips(bed):
     data = json.loads(r.stdout)
     check(data[0]["Name"] == VS and len(data[0]["RealServers"]) == 2, data)
     check({s["Health"] for s in data[0]["RealServers"]} == {"up"}, data)
+    finish(bed, node)
 
 
 def case_http_status_digest(bed):
@@ -226,6 +237,7 @@ def case_http_status_digest(bed):
         check(reason in got, "%s: reason %r lacks %r" % (name, got, reason))
         print("%s %s: %s" % (name, health, got))
     check(rs_prop(node, VS, "192.0.2.12:443", "Checkers") == ["SSL_GET"], "checkers")
+    finish(bed, node)
 
 
 def case_misc_timeout(bed):
@@ -281,6 +293,7 @@ def case_misc_timeout(bed):
     wait_health(bed, node, VS, "192.0.2.13:80", "down", 1 + SLACK)
     check(rs_prop(node, VS, "192.0.2.13:80", "InTable") is False, "still in the table")
     print("hung script killed:", reason)
+    finish(bed, node)
 
 
 def case_blackhole_keeps_adverts(bed):
@@ -308,6 +321,7 @@ def case_blackhole_keeps_adverts(bed):
           % (len(ads), max(gaps) * 1000))
     # Loose: a stalled loop would show a gap of connect_timeout (2 s).
     check(max(gaps) < 0.5, "advert gap of %.0f ms" % (max(gaps) * 1000))
+    finish(bed, node)
 
 
 def lvs_polkit(bed, conf):
@@ -400,6 +414,7 @@ def drain_enable(bed):
         r = vipctl(*argv[1:])
         check(r.returncode == 0, "README: %s: %s" % (" ".join(argv), r.stderr))
     check(rs_prop(node, VS, rs, "AdminWeight") == -1, "README sequence left an admin weight")
+    finish(bed, node)
 
 
 def case_reload_keeps_state(bed):
@@ -443,6 +458,72 @@ def case_reload_keeps_state(bed):
     check(new == ["edit dest TCP 192.0.2.100:80 wlc -> 192.0.2.12:80 masq weight 4"], new)
     out = node.vipd.output()
     check("1 real server check kept, 1 started" in out, out)
+    finish(bed, node)
+
+
+def case_quorum_sorry_notify(bed):
+    """Quorum 2 of two weight-1 servers: one stops, the quorum is lost, the sorry server serves
+    alone, quorum_down and notify_down run; it comes back and everything reverses."""
+    hello = 'listen 80;\nlocation / { return 200 "x\\n"; }'
+    ng = {n: start_nginx(bed, n, [hello]) for n in ("node2", "node3")}
+    for n in ng:
+        wait_port(bed, n, 80)
+    d = os.path.join(bed.tmpdir, "scripts")
+    os.makedirs(d)
+    events = os.path.join(d, "events")
+    note = os.path.join(d, "note.sh")
+    with open(note, "w") as f:
+        f.write("#!/bin/sh\necho \"$*\" >> %s\n" % events)
+    os.chmod(note, 0o755)
+    node = director(bed, textwrap.dedent("""\
+        virtual_server 192.0.2.100 80 {
+            delay_loop 0.3
+            quorum 2
+            sorry_server 192.0.2.250 80
+            quorum_up "%(n)s quorum_up"
+            quorum_down "%(n)s quorum_down"
+            real_server 192.0.2.12 80 {
+                notify_down "%(n)s down 12"
+                notify_up "%(n)s up 12"
+                TCP_CHECK {
+                    connect_timeout 1
+                    retry 0
+                }
+            }
+            real_server 192.0.2.13 80 {
+                TCP_CHECK {
+                    connect_timeout 1
+                    retry 0
+                }
+            }
+        }
+        """) % {"n": note}, vrrp=False)
+    node.start_vipd()
+    node.wait_on_bus()
+    get = lambda p: json.loads(node.busctl("--json=short", "get-property", NAME, vs_path(VS),
+                                           IFACE_VS, p).stdout)["data"]
+    check(get("QuorumState") == "up" and get("SorryServerActive") is False, "quorum at start")
+    bed.stop(ng["node2"])
+    bed.wait_for(lambda: get("QuorumState") == "lost", 0.3 + 1 + SLACK, "quorum lost")
+    check(get("SorryServerActive") is True and get("SorryServer") == "192.0.2.250:80", "sorry")
+    bed.wait_for(lambda: "add dest TCP 192.0.2.100:80 wlc -> 192.0.2.250:80 masq weight 1"
+                 in ipvs_lines(node), 2, "sorry server added")
+    lines = ipvs_lines(node)
+    check("del dest TCP 192.0.2.100:80 wlc -> 192.0.2.13:80 masq weight 1" in lines,
+          "the live server stays beside the sorry server: %s" % lines)
+    check(rs_prop(node, VS, "192.0.2.13:80", "InTable") is False, ".13 in table")
+    bed.wait_for(lambda: os.path.exists(events) and "quorum_down" in open(events).read(), 5,
+                 "quorum_down ran")
+    check("down 12" in open(events).read(), open(events).read())
+    ng["node2"] = start_nginx(bed, "node2", [hello])
+    bed.wait_for(lambda: get("QuorumState") == "up", 0.3 + 1 + SLACK, "quorum regained")
+    bed.wait_for(lambda: "del dest TCP 192.0.2.100:80 wlc -> 192.0.2.250:80 masq weight 1"
+                 in ipvs_lines(node), 2, "sorry server withdrawn")
+    bed.wait_for(lambda: "quorum_up" in open(events).read(), 5, "quorum_up ran")
+    got = open(events).read().split("\n")
+    check(got[:4] == ["down 12", "quorum_down", "up 12", "quorum_up"], got)
+    print("scripts in order:", got[:4])
+    finish(bed, node)
 
 
 NO_BED = {"drain_enable_polkit"}
