@@ -56,9 +56,15 @@ run_check (const VipdOptions *opts)
                warnings == 1 ? "" : "s");
       return 1;
     }
-  fprintf (stderr, "%s: configuration valid: %u instance%s, %u warning%s\n", opts->config_file,
-           config->instances->len, config->instances->len == 1 ? "" : "s", warnings,
-           warnings == 1 ? "" : "s");
+  if (config->virtual_servers->len > 0)
+    fprintf (stderr, "%s: configuration valid: %u instance%s, %u virtual server%s, %u warning%s\n",
+             opts->config_file, config->instances->len, config->instances->len == 1 ? "" : "s",
+             config->virtual_servers->len, config->virtual_servers->len == 1 ? "" : "s", warnings,
+             warnings == 1 ? "" : "s");
+  else
+    fprintf (stderr, "%s: configuration valid: %u instance%s, %u warning%s\n", opts->config_file,
+             config->instances->len, config->instances->len == 1 ? "" : "s", warnings,
+             warnings == 1 ? "" : "s");
   return 0;
 }
 

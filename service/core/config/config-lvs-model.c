@@ -37,7 +37,9 @@ vipd_checker_new (VipdCheckKind kind, const VipdLoc *loc)
   c->kind = kind;
   c->connect_timeout_ms = VIPD_LVS_CONNECT_TIMEOUT_MS;
   c->retry = kind == VIPD_CHECK_MISC ? VIPD_LVS_MISC_RETRY : VIPD_LVS_RETRY;
-  c->delay_before_retry_ms = VIPD_LVS_DELAY_BEFORE_RETRY_MS;
+  c->delay_before_retry_ms = kind == VIPD_CHECK_HTTP || kind == VIPD_CHECK_SSL
+                                 ? VIPD_LVS_HTTP_DELAY_BEFORE_RETRY_MS
+                                 : VIPD_LVS_DELAY_BEFORE_RETRY_MS;
   c->urls = g_ptr_array_new_with_free_func (url_free);
   return c;
 }

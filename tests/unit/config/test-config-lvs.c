@@ -158,6 +158,7 @@ test_full_example (void)
   g_assert_cmpint (ck->kind, ==, VIPD_CHECK_SSL);
   g_assert_cmpuint (ck->retry, ==, 2);
   g_assert_cmpuint (ck->connect_timeout_ms, ==, VIPD_LVS_CONNECT_TIMEOUT_MS);
+  g_assert_cmpuint (ck->delay_before_retry_ms, ==, 3000); /* keepalived's HTTP default */
   g_assert_cmpuint (ck->urls->len, ==, 2);
   url = g_ptr_array_index (ck->urls, 0);
   g_assert_cmpstr (url->path, ==, "/index.html");
