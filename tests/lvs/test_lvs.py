@@ -526,6 +526,47 @@ def case_quorum_sorry_notify(bed):
     finish(bed, node)
 
 
+def case_ipv6(bed):
+    """An IPv6 virtual server with an HTTP_GET real server and a dead one: checked over IPv6,
+    programmed with IPv6 destinations."""
+    start_nginx(bed, "node2", ['listen [::]:80;\nlocation / { return 200 "hello\\n"; }'])
+    wait_port(bed, "node2", 80)
+    node = director(bed, textwrap.dedent("""\
+        virtual_server 2001:db8::100 80 {
+            delay_loop 0.5
+            real_server 2001:db8::12 80 {
+                HTTP_GET {
+                    url {
+                        path /
+                        digest %s
+                    }
+                    connect_timeout 1
+                }
+            }
+            real_server 2001:db8::13 80 {
+                TCP_CHECK {
+                    connect_timeout 1
+                    retry 0
+                }
+            }
+        }
+        """) % HELLO_MD5, vrrp=False)
+    node.start_vipd()
+    node.wait_on_bus()
+    vs = "[2001:db8::100]:80/tcp"
+    bed.wait_for(lambda: rs_prop(node, vs, "[2001:db8::12]:80", "LastCheck") > 0, 5, "a check")
+    check(rs_prop(node, vs, "[2001:db8::12]:80", "Health") == "up",
+          rs_prop(node, vs, "[2001:db8::12]:80", "LastCheckReason"))
+    wait_health(bed, node, vs, "[2001:db8::13]:80", "down", 0.5 + 1 + SLACK)
+    lines = ipvs_lines(node)
+    check("add dest TCP [2001:db8::100]:80 wlc -> [2001:db8::12]:80 masq weight 1" in lines, lines)
+    bed.wait_for(lambda: "del dest TCP [2001:db8::100]:80 wlc -> [2001:db8::13]:80 masq weight 1"
+                 in ipvs_lines(node), 2, ".13 removed")
+    rc = bed.stop(node.vipd, timeout=15)
+    check(rc == 0 and "del service TCP [2001:db8::100]:80 wlc" in ipvs_lines(node),
+          node.vipd.output())
+
+
 NO_BED = {"drain_enable_polkit"}
 
 
