@@ -118,11 +118,8 @@ static void
 print_table (VipctlOptions *o, GList *vss)
 {
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  int width[N_COLS];
   gboolean unprogrammed = FALSE;
 
-  for (int c = 0; c < N_COLS; c++)
-    width[c] = (int) g_utf8_strlen (headers[c], -1);
   for (GList *l = vss; l; l = l->next)
     {
       GList *rss = list_rs (o, l->data);
@@ -134,50 +131,10 @@ print_table (VipctlOptions *o, GList *vss)
         g_ptr_array_add (rows, row_new (l->data, r->data));
       g_list_free_full (rss, g_object_unref);
     }
-  for (guint r = 0; r < rows->len; r++)
-    for (int c = 0; c < N_COLS; c++)
-      {
-        char **row = g_ptr_array_index (rows, r);
-
-        width[c] = MAX (width[c], (int) g_utf8_strlen (row[c], -1));
-      }
-  for (guint r = 0; r <= rows->len; r++)
-    {
-      const char *const *row = r == 0 ? headers : g_ptr_array_index (rows, r - 1);
-      g_autoptr (GString) line = g_string_new (NULL);
-
-      for (int c = 0; c < N_COLS; c++)
-        {
-          int pad = c == N_COLS - 1 ? 0 : width[c] - (int) g_utf8_strlen (row[c], -1) + 2;
-
-          g_string_append (line, row[c]);
-          for (int i = 0; i < pad; i++)
-            g_string_append_c (line, ' ');
-        }
-      printf ("%s\n", line->str);
-    }
+  vipctl_print_table (headers, N_COLS, rows);
   if (unprogrammed)
     printf ("\nIPVS is not programmed on this node (no ip_vs in the kernel): the real servers "
             "are checked only.\n");
-}
-
-static void
-add_properties (JsonBuilder *b, GDBusProxy *proxy, const char *skip)
-{
-  g_auto (GStrv) names = g_dbus_proxy_get_cached_property_names (proxy);
-
-  json_builder_set_member_name (b, "Path");
-  json_builder_add_string_value (b, g_dbus_proxy_get_object_path (proxy));
-  for (guint i = 0; names && names[i]; i++)
-    {
-      g_autoptr (GVariant) value = NULL;
-
-      if (g_strcmp0 (names[i], skip) == 0)
-        continue;
-      value = g_dbus_proxy_get_cached_property (proxy, names[i]);
-      json_builder_set_member_name (b, names[i]);
-      json_builder_add_value (b, json_gvariant_serialize (value));
-    }
 }
 
 /* One object per virtual server with every property; RealServers holds the real servers'
@@ -196,13 +153,13 @@ print_json (VipctlOptions *o, GList *vss)
       GList *rss = list_rs (o, l->data);
 
       json_builder_begin_object (b);
-      add_properties (b, G_DBUS_PROXY (l->data), "RealServers");
+      vipctl_json_add_properties (b, G_DBUS_PROXY (l->data), "RealServers");
       json_builder_set_member_name (b, "RealServers");
       json_builder_begin_array (b);
       for (GList *r = rss; r; r = r->next)
         {
           json_builder_begin_object (b);
-          add_properties (b, G_DBUS_PROXY (r->data), NULL);
+          vipctl_json_add_properties (b, G_DBUS_PROXY (r->data), NULL);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "vipd-dbus-generated.h"
 
@@ -46,6 +47,12 @@ int vipctl_admin_call (VipctlOptions *o, const char *path, const char *iface, co
 
 /* Maps a D-Bus error to an exit code and prints it with advice; action may be NULL. */
 int vipctl_report_error (GError *error, const char *what, const char *action);
+
+/* Prints rows (each a char** of ncols) under headers, columns aligned, the last one unpadded. */
+void vipctl_print_table (const char *const *headers, int ncols, GPtrArray *rows);
+/* Adds "Path" and every cached property of proxy except skip (may be NULL) to the JSON object
+ * being built. */
+void vipctl_json_add_properties (JsonBuilder *b, GDBusProxy *proxy, const char *skip);
 
 int vipctl_cmd_status (VipctlOptions *o, int argc, char **argv);
 int vipctl_cmd_events (VipctlOptions *o, int argc, char **argv);

@@ -179,73 +179,33 @@ vipd_real_server_inhibit (const VipdVirtualServer *vs, const VipdRealServer *rs)
 /* ---- dump ---- */
 
 static void
-line (GString *s, guint indent, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
-
-static void
-line (GString *s, guint indent, const char *fmt, ...)
-{
-  va_list args;
-
-  for (guint i = 0; i < indent; i++)
-    g_string_append (s, "  ");
-  va_start (args, fmt);
-  g_string_append_vprintf (s, fmt, args);
-  va_end (args);
-  g_string_append_c (s, '\n');
-}
-
-static char *
-secs (guint ms)
-{
-  return ms % 1000 == 0 ? g_strdup_printf ("%u", ms / 1000)
-                        : g_strdup_printf ("%u.%03u", ms / 1000, ms % 1000);
-}
-
-static void
-line_secs (GString *s, guint indent, const char *key, guint ms)
-{
-  g_autofree char *v = secs (ms);
-
-  line (s, indent, "%s %s", key, v);
-}
-
-static void
-line_addr (GString *s, guint indent, const char *key, const VipdAddr *a)
-{
-  char buf[VIPD_ADDR_STRLEN];
-
-  if (vipd_addr_is_set (a))
-    line (s, indent, "%s %s", key, vipd_addr_format (a, buf, sizeof buf));
-}
-
-static void
 dump_checker (GString *s, guint indent, const VipdChecker *c)
 {
-  line (s, indent, "%s {", vipd_check_kind_keyword (c->kind));
+  vipd_dump_line (s, indent, "%s {", vipd_check_kind_keyword (c->kind));
   if (c->kind != VIPD_CHECK_MISC)
     {
-      line_addr (s, indent + 1, "connect_ip", &c->connect_ip);
+      vipd_dump_line_addr (s, indent + 1, "connect_ip", &c->connect_ip);
       if (c->connect_port)
-        line (s, indent + 1, "connect_port %u", c->connect_port);
-      line_addr (s, indent + 1, "bindto", &c->bindto);
-      line_secs (s, indent + 1, "connect_timeout", c->connect_timeout_ms);
+        vipd_dump_line (s, indent + 1, "connect_port %u", c->connect_port);
+      vipd_dump_line_addr (s, indent + 1, "bindto", &c->bindto);
+      vipd_dump_line_seconds (s, indent + 1, "connect_timeout", c->connect_timeout_ms);
     }
-  line (s, indent + 1, "retry %u", c->retry);
-  line_secs (s, indent + 1, "delay_before_retry", c->delay_before_retry_ms);
+  vipd_dump_line (s, indent + 1, "retry %u", c->retry);
+  vipd_dump_line_seconds (s, indent + 1, "delay_before_retry", c->delay_before_retry_ms);
   if (c->warmup_ms)
-    line_secs (s, indent + 1, "warmup", c->warmup_ms);
+    vipd_dump_line_seconds (s, indent + 1, "warmup", c->warmup_ms);
   if (c->delay_loop_ms)
-    line_secs (s, indent + 1, "delay_loop", c->delay_loop_ms);
+    vipd_dump_line_seconds (s, indent + 1, "delay_loop", c->delay_loop_ms);
   if (c->virtualhost)
-    line (s, indent + 1, "virtualhost %s", c->virtualhost);
+    vipd_dump_line (s, indent + 1, "virtualhost %s", c->virtualhost);
   for (guint i = 0; i < c->urls->len; i++)
     {
       const VipdCheckUrl *u = g_ptr_array_index (c->urls, i);
 
-      line (s, indent + 1, "url {");
-      line (s, indent + 2, "path %s", u->path ? u->path : "(none)");
+      vipd_dump_line (s, indent + 1, "url {");
+      vipd_dump_line (s, indent + 2, "path %s", u->path ? u->path : "(none)");
       if (u->digest)
-        line (s, indent + 2, "digest %s", u->digest);
+        vipd_dump_line (s, indent + 2, "digest %s", u->digest);
       if (u->status_codes->len > 0)
         {
           GString *codes = g_string_new (NULL);
@@ -258,23 +218,23 @@ dump_checker (GString *s, guint indent, const VipdChecker *c)
               if (r.hi != r.lo)
                 g_string_append_printf (codes, "-%u", r.hi);
             }
-          line (s, indent + 2, "status_code %s", codes->str);
+          vipd_dump_line (s, indent + 2, "status_code %s", codes->str);
           g_string_free (codes, TRUE);
         }
-      line (s, indent + 1, "}");
+      vipd_dump_line (s, indent + 1, "}");
     }
   if (c->kind == VIPD_CHECK_MISC)
     {
       if (c->misc_path.command)
-        line (s, indent + 1, "misc_path \"%s\"", c->misc_path.command);
+        vipd_dump_line (s, indent + 1, "misc_path \"%s\"", c->misc_path.command);
       if (c->misc_timeout_ms)
-        line_secs (s, indent + 1, "misc_timeout", c->misc_timeout_ms);
+        vipd_dump_line_seconds (s, indent + 1, "misc_timeout", c->misc_timeout_ms);
       if (c->misc_dynamic)
-        line (s, indent + 1, "misc_dynamic");
+        vipd_dump_line (s, indent + 1, "misc_dynamic");
       if (c->user)
-        line (s, indent + 1, "user %s%s%s", c->user, c->group ? " " : "", c->group ? c->group : "");
+        vipd_dump_line (s, indent + 1, "user %s%s%s", c->user, c->group ? " " : "", c->group ? c->group : "");
     }
-  line (s, indent, "}");
+  vipd_dump_line (s, indent, "}");
 }
 
 char *
@@ -297,76 +257,76 @@ vipd_config_dump_lvs (GString *s, const VipdConfig *config)
     {
       const VipdVsGroup *g = g_ptr_array_index (config->vs_groups, i);
 
-      line (s, 0, "virtual_server_group %s {", g->name);
+      vipd_dump_line (s, 0, "virtual_server_group %s {", g->name);
       for (guint e = 0; e < g->entries->len; e++)
         {
           const VipdVsgEntry *en = g_ptr_array_index (g->entries, e);
 
           if (en->kind == VIPD_VSG_FWMARK)
-            line (s, 1, "fwmark %u", en->fwmark);
+            vipd_dump_line (s, 1, "fwmark %u", en->fwmark);
           else if (en->kind == VIPD_VSG_RANGE)
-            line (s, 1, en->addr.family == AF_INET ? "%s-%u %u" : "%s-%x %u",
+            vipd_dump_line (s, 1, en->addr.family == AF_INET ? "%s-%u %u" : "%s-%x %u",
                   vipd_addr_format (&en->addr, buf, sizeof buf), en->range_end, en->port);
           else
-            line (s, 1, "%s %u", vipd_addr_format (&en->addr, buf, sizeof buf), en->port);
+            vipd_dump_line (s, 1, "%s %u", vipd_addr_format (&en->addr, buf, sizeof buf), en->port);
         }
-      line (s, 0, "}");
+      vipd_dump_line (s, 0, "}");
     }
   for (guint i = 0; i < config->virtual_servers->len; i++)
     {
       const VipdVirtualServer *vs = g_ptr_array_index (config->virtual_servers, i);
 
       if (vs->kind == VIPD_VS_FWMARK)
-        line (s, 0, "virtual_server fwmark %u {  # %s", vs->fwmark, vs->name);
+        vipd_dump_line (s, 0, "virtual_server fwmark %u {  # %s", vs->fwmark, vs->name);
       else if (vs->kind == VIPD_VS_GROUP)
-        line (s, 0, "virtual_server group %s {  # %s", vs->group, vs->name);
+        vipd_dump_line (s, 0, "virtual_server group %s {  # %s", vs->group, vs->name);
       else
-        line (s, 0, "virtual_server %s %u {  # %s", vipd_addr_format (&vs->addr, buf, sizeof buf),
+        vipd_dump_line (s, 0, "virtual_server %s %u {  # %s", vipd_addr_format (&vs->addr, buf, sizeof buf),
               vs->port, vs->name);
-      line_secs (s, 1, "delay_loop", vs->delay_loop_ms);
-      line (s, 1, "lb_algo %s", vs->lb_algo ? vs->lb_algo : "wlc");
-      line (s, 1, "lb_kind %s", vipd_lb_kind_name (vs->lb_kind));
-      line (s, 1, "protocol %s", vipd_lvs_protocol_name (vs->protocol));
+      vipd_dump_line_seconds (s, 1, "delay_loop", vs->delay_loop_ms);
+      vipd_dump_line (s, 1, "lb_algo %s", vs->lb_algo ? vs->lb_algo : "wlc");
+      vipd_dump_line (s, 1, "lb_kind %s", vipd_lb_kind_name (vs->lb_kind));
+      vipd_dump_line (s, 1, "protocol %s", vipd_lvs_protocol_name (vs->protocol));
       if (vs->persistence_timeout)
-        line (s, 1, "persistence_timeout %u", vs->persistence_timeout);
+        vipd_dump_line (s, 1, "persistence_timeout %u", vs->persistence_timeout);
       if (vs->has_granularity)
-        line (s, 1, "persistence_granularity %u", vs->granularity_prefix);
+        vipd_dump_line (s, 1, "persistence_granularity %u", vs->granularity_prefix);
       if (vipd_addr_is_set (&vs->sorry_addr))
-        line (s, 1, "sorry_server %s %u", vipd_addr_format (&vs->sorry_addr, buf, sizeof buf),
+        vipd_dump_line (s, 1, "sorry_server %s %u", vipd_addr_format (&vs->sorry_addr, buf, sizeof buf),
               vs->sorry_port);
       if (vs->sorry_server_inhibit)
-        line (s, 1, "sorry_server_inhibit");
-      line (s, 1, "quorum %u", vs->quorum);
-      line (s, 1, "hysteresis %u", vs->hysteresis);
+        vipd_dump_line (s, 1, "sorry_server_inhibit");
+      vipd_dump_line (s, 1, "quorum %u", vs->quorum);
+      vipd_dump_line (s, 1, "hysteresis %u", vs->hysteresis);
       if (vs->quorum_up.command)
-        line (s, 1, "quorum_up \"%s\"", vs->quorum_up.command);
+        vipd_dump_line (s, 1, "quorum_up \"%s\"", vs->quorum_up.command);
       if (vs->quorum_down.command)
-        line (s, 1, "quorum_down \"%s\"", vs->quorum_down.command);
+        vipd_dump_line (s, 1, "quorum_down \"%s\"", vs->quorum_down.command);
       if (vs->inhibit_on_failure)
-        line (s, 1, "inhibit_on_failure");
+        vipd_dump_line (s, 1, "inhibit_on_failure");
       if (vs->alpha)
-        line (s, 1, "alpha");
+        vipd_dump_line (s, 1, "alpha");
       if (vs->omega)
-        line (s, 1, "omega");
+        vipd_dump_line (s, 1, "omega");
       if (vs->virtualhost)
-        line (s, 1, "virtualhost %s", vs->virtualhost);
+        vipd_dump_line (s, 1, "virtualhost %s", vs->virtualhost);
       for (guint r = 0; r < vs->real_servers->len; r++)
         {
           const VipdRealServer *rs = g_ptr_array_index (vs->real_servers, r);
 
-          line (s, 1, "real_server %s %u {", vipd_addr_format (&rs->addr, buf, sizeof buf),
+          vipd_dump_line (s, 1, "real_server %s %u {", vipd_addr_format (&rs->addr, buf, sizeof buf),
                 rs->port);
-          line (s, 2, "weight %u", rs->weight);
+          vipd_dump_line (s, 2, "weight %u", rs->weight);
           if (vipd_real_server_inhibit (vs, rs))
-            line (s, 2, "inhibit_on_failure");
+            vipd_dump_line (s, 2, "inhibit_on_failure");
           if (rs->notify_up.command)
-            line (s, 2, "notify_up \"%s\"", rs->notify_up.command);
+            vipd_dump_line (s, 2, "notify_up \"%s\"", rs->notify_up.command);
           if (rs->notify_down.command)
-            line (s, 2, "notify_down \"%s\"", rs->notify_down.command);
+            vipd_dump_line (s, 2, "notify_down \"%s\"", rs->notify_down.command);
           for (guint c = 0; c < rs->checkers->len; c++)
             dump_checker (s, 2, g_ptr_array_index (rs->checkers, c));
-          line (s, 1, "}");
+          vipd_dump_line (s, 1, "}");
         }
-      line (s, 0, "}");
+      vipd_dump_line (s, 0, "}");
     }
 }

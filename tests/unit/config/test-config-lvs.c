@@ -211,7 +211,7 @@ test_dump (void)
                                   "  lb_kind DR\n"));
   g_assert_nonnull (strstr (text, "  192.0.2.110-112 80\n"));
   g_assert_nonnull (strstr (text, "      connect_timeout 10\n      retry 3\n"
-                                  "      delay_before_retry 0.500\n"));
+                                  "      delay_before_retry 0.5\n"));
   g_assert_nonnull (strstr (text, "        status_code 200-299 301 302\n"));
   g_assert_nonnull (strstr (text, "virtual_server group WEB {  # group:WEB/tcp\n"
                                   "  delay_loop 60\n  lb_algo wlc\n  lb_kind NAT\n"));
