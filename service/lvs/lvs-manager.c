@@ -50,6 +50,7 @@ struct _VipdLvsManager
   gboolean scripts_ok;
   VipdLvsObserver observer;
   gpointer observer_data;
+  VipdLvsWeightStore store;
 };
 
 static void schedule_sync (VipdLvsManager *m);
@@ -203,6 +204,20 @@ rs_free (gpointer p)
 static void
 rs_start (VipdLvsRs *rs)
 {
+  VipdLvsManager *m = rs->vs->m;
+
+  if (m->store.load)
+    {
+      int saved = m->store.load (rs->vs->conf->name, rs->name, m->store.data);
+
+      if (saved >= 0)
+        {
+          rs->status.admin_weight = saved;
+          vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL,
+                             "%s real server %s: admin weight %d restored", rs->vs->conf->name,
+                             rs->name, saved);
+        }
+    }
   for (guint i = 0; i < rs->checkers->len; i++)
     vipd_lvs_checker_start (g_ptr_array_index (rs->checkers, i));
 }
@@ -398,6 +413,12 @@ vipd_lvs_manager_new (const VipdConfig *config, const VipdLvsBackend *backend)
 }
 
 void
+vipd_lvs_manager_set_weight_store (VipdLvsManager *m, const VipdLvsWeightStore *store)
+{
+  m->store = *store;
+}
+
+void
 vipd_lvs_manager_set_observer (VipdLvsManager *m, const VipdLvsObserver *observer,
                                gpointer user_data)
 {
@@ -507,9 +528,10 @@ vipd_lvs_manager_reload (VipdLvsManager *m, const VipdConfig *config)
 
               g_clear_pointer (&rs, rs_free);
               rs = rs_new (vs, rconf);
-              rs->status.admin_weight = admin;
               if (m->started)
                 rs_start (rs);
+              if (admin >= 0)
+                rs->status.admin_weight = admin;
               fresh++;
             }
           g_ptr_array_add (vs->rss, rs);
@@ -727,9 +749,16 @@ vipd_lvs_rs_get_counters (const VipdLvsRs *rs, guint64 *checks, guint64 *failure
 void
 vipd_lvs_rs_set_admin_weight (VipdLvsManager *m, VipdLvsRs *rs, int weight, const char *reason)
 {
+  g_autoptr (GError) error = NULL;
+
   rs->status.admin_weight = weight;
   vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL, "%s real server %s: %s", rs->vs->conf->name,
                      rs->name, reason);
+  if (m->store.save && !m->store.save (rs->vs->conf->name, rs->name, weight, m->store.data, &error))
+    vipd_log_instance (G_LOG_LEVEL_WARNING, NULL,
+                       "%s real server %s: the admin weight is in force but will not survive a "
+                       "restart: %s",
+                       rs->vs->conf->name, rs->name, error->message);
   vs_update_quorum (rs->vs);
   notify_changed (m, rs->vs, rs);
   notify_changed (m, rs->vs, NULL);

@@ -23,12 +23,23 @@ typedef struct
   void (*rebuilt) (VipdLvsManager *m, gpointer user_data);
 } VipdLvsObserver;
 
+/* Where admin weights outlive a restart (the daemon's state directory). */
+typedef struct
+{
+  int (*load) (const char *vs, const char *rs, gpointer data); /* -1 = none */
+  gboolean (*save) (const char *vs, const char *rs, int weight, gpointer data, GError **error);
+  gpointer data;
+} VipdLvsWeightStore;
+
 /* config is borrowed until the next reload; backend NULL = vipd_lvs_backend_default(). */
 VipdLvsManager *vipd_lvs_manager_new (const VipdConfig *config, const VipdLvsBackend *backend);
 void vipd_lvs_manager_free (VipdLvsManager *m);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipdLvsManager, vipd_lvs_manager_free)
 void vipd_lvs_manager_set_observer (VipdLvsManager *m, const VipdLvsObserver *observer,
                                     gpointer user_data);
+/* Before start: admin weights are read from store at start and for real servers added by a
+ * reload, and written on every change. */
+void vipd_lvs_manager_set_weight_store (VipdLvsManager *m, const VipdLvsWeightStore *store);
 /* Opens the backend (a kernel without IPVS is one warning, and checking goes on), starts the
  * checkers and programs the table. */
 void vipd_lvs_manager_start (VipdLvsManager *m);
@@ -61,7 +72,7 @@ void vipd_lvs_rs_get_counters (const VipdLvsRs *rs, guint64 *checks, guint64 *fa
                                guint64 *transitions);
 
 /* Drain (0), a weight (0-65535), or -1 to go back to the configured weight. Survives reloads
- * while the real server stays in the configuration. */
+ * while the real server stays in the configuration, and restarts through the weight store. */
 void vipd_lvs_rs_set_admin_weight (VipdLvsManager *m, VipdLvsRs *rs, int weight,
                                    const char *reason);
 

@@ -103,6 +103,18 @@ on_overrun (gpointer user_data)
     }
 }
 
+static int
+load_weight (const char *vs, const char *rs, gpointer data)
+{
+  return vipd_admin_store_get_weight (((VipdDaemon *) data)->store, vs, rs);
+}
+
+static gboolean
+save_weight (const char *vs, const char *rs, int weight, gpointer data, GError **error)
+{
+  return vipd_admin_store_set_weight (((VipdDaemon *) data)->store, vs, rs, weight, error);
+}
+
 VipdDaemon *
 vipd_daemon_new (VipdConfig *config, const char *config_path, const char *state_dir,
                  GError **error)
@@ -128,6 +140,11 @@ vipd_daemon_new (VipdConfig *config, const char *config_path, const char *state_
   if (d->mon == NULL)
     return NULL;
   d->lvs = vipd_lvs_manager_new (d->config, NULL);
+  {
+    const VipdLvsWeightStore weights = { load_weight, save_weight, d };
+
+    vipd_lvs_manager_set_weight_store (d->lvs, &weights);
+  }
   return g_steal_pointer (&d);
 }
 
