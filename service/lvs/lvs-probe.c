@@ -272,6 +272,8 @@ vipd_probe_start (const VipdChecker *conf, const VipdAddr *addr, guint port, con
   p->user_data = user_data;
   p->cancellable = g_cancellable_new ();
   p->client = g_socket_client_new ();
+  /* A health check talks to the real server itself, never through an http_proxy. */
+  g_socket_client_set_enable_proxy (p->client, FALSE);
   if (vipd_addr_is_set (&conf->bindto))
     {
       g_autoptr (GInetAddress) local = g_inet_address_new_from_bytes (
