@@ -190,6 +190,20 @@ def case_nginx_stop_flips(bed):
     data = json.loads(r.stdout)
     check(data[0]["Name"] == VS and len(data[0]["RealServers"]) == 2, data)
     check({s["Health"] for s in data[0]["RealServers"]} == {"up"}, data)
+    # Bash completion offers the virtual servers, then their real servers, from this vipd.
+    comp = os.path.join(td.SRCDIR, "data", "completion", "vipctl")
+
+    def complete(line):
+        script = ('source "$1"; COMP_LINE="$2"; COMP_POINT=${#COMP_LINE}; _vipctl; '
+                  'printf "%s\\n" "${COMPREPLY[@]}"')
+        r = subprocess.run(bed.cmd("node1", ["bash", "-c", script, "bash", comp, line]),
+                           capture_output=True, text=True, timeout=20)
+        return sorted(w for w in r.stdout.splitlines() if w)
+    base = "%s --address %s " % (VIPCTL, node.bus.address)
+    check(complete(base + "dr") == ["drain"], complete(base + "dr"))
+    check(complete(base + "drain ") == [VS], complete(base + "drain "))
+    check(complete(base + "weight %s " % VS) == ["192.0.2.12:80", "192.0.2.13:80"],
+          complete(base + "weight %s " % VS))
     finish(bed, node)
 
 
