@@ -592,6 +592,12 @@ vipd_lvs_manager_free (VipdLvsManager *m)
 }
 
 gboolean
+vipd_lvs_manager_scripts_busy (VipdLvsManager *m)
+{
+  return vipd_notify_queue_length (m->scripts) > 0;
+}
+
+gboolean
 vipd_lvs_manager_is_programmed (const VipdLvsManager *m)
 {
   return m->handle != NULL;

@@ -47,6 +47,8 @@ void vipd_lvs_manager_start (VipdLvsManager *m);
 void vipd_lvs_manager_reload (VipdLvsManager *m, const VipdConfig *config);
 /* Stops checking and removes the services vipd programmed; omega runs quorum_down. */
 void vipd_lvs_manager_stop (VipdLvsManager *m);
+/* Notify or quorum scripts are queued or running (a stop waits for them, as for VRRP's). */
+gboolean vipd_lvs_manager_scripts_busy (VipdLvsManager *m);
 /* TRUE while the table is in the kernel (or the memory backend). */
 gboolean vipd_lvs_manager_is_programmed (const VipdLvsManager *m);
 

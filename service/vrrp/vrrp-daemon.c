@@ -596,7 +596,8 @@ drain_poll (gpointer data)
 {
   VipdDaemon *d = data;
 
-  if (vipd_notifier_busy (d->notifier) && (guint64) g_get_monotonic_time () < d->handover_deadline)
+  if ((vipd_notifier_busy (d->notifier) || vipd_lvs_manager_scripts_busy (d->lvs))
+      && (guint64) g_get_monotonic_time () < d->handover_deadline)
     return G_SOURCE_CONTINUE;
   d->drain_source = 0;
   if (d->done)
@@ -609,7 +610,7 @@ finish_stop (VipdDaemon *d)
 {
   g_clear_handle_id (&d->handover_source, g_source_remove);
   vipd_daemon_stop_now (d);
-  if (d->notifier && vipd_notifier_busy (d->notifier))
+  if ((d->notifier && vipd_notifier_busy (d->notifier)) || vipd_lvs_manager_scripts_busy (d->lvs))
     {
       d->handover_deadline = (guint64) g_get_monotonic_time ()
                              + (guint64) (VIPD_NOTIFY_TIMEOUT_MS + 1000) * 1000;

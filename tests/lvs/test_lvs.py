@@ -506,6 +506,7 @@ def case_quorum_sorry_notify(bed):
             sorry_server 192.0.2.250 80
             quorum_up "%(n)s quorum_up"
             quorum_down "%(n)s quorum_down"
+            omega
             real_server 192.0.2.12 80 {
                 notify_down "%(n)s down 12"
                 notify_up "%(n)s up 12"
@@ -548,6 +549,9 @@ def case_quorum_sorry_notify(bed):
     check(got[:4] == ["down 12", "quorum_down", "up 12", "quorum_up"], got)
     print("scripts in order:", got[:4])
     finish(bed, node)
+    # omega: quorum_down runs when vipd stops, and the stop waits for it.
+    got = open(events).read().split("\n")
+    check(got[4:6] == ["quorum_down", ""], got)
 
 
 def case_ipv6(bed):
