@@ -54,29 +54,19 @@ instance_row (VipdDBusInstance *inst)
   return row;
 }
 
-static int
-print_table (GList *instances)
+void
+vipctl_print_table (const char *const *head, int ncols, GPtrArray *rows)
 {
-  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify)g_strfreev);
-  int width[N_COLS];
-  int ncols = COL_NM;
+  g_autofree int *width = g_new0 (int, ncols);
 
-  for (GList *l = instances; l; l = l->next)
-    if (g_strcmp0 (nm_device (l->data), "absent") != 0)
-      ncols = N_COLS;
-  for (int c = 0; c < N_COLS; c++)
-    width[c] = (int)g_utf8_strlen (headers[c], -1);
-  for (GList *l = instances; l; l = l->next)
-    {
-      char **row = instance_row (l->data);
-
-      for (int c = 0; c < N_COLS; c++)
-        width[c] = MAX (width[c], (int)g_utf8_strlen (row[c], -1));
-      g_ptr_array_add (rows, row);
-    }
+  for (int c = 0; c < ncols; c++)
+    width[c] = (int)g_utf8_strlen (head[c], -1);
+  for (guint r = 0; r < rows->len; r++)
+    for (int c = 0; c < ncols; c++)
+      width[c] = MAX (width[c], (int)g_utf8_strlen (((char **)g_ptr_array_index (rows, r))[c], -1));
   for (guint r = 0; r <= rows->len; r++)
     {
-      const char *const *row = r == 0 ? headers : g_ptr_array_index (rows, r - 1);
+      const char *const *row = r == 0 ? head : g_ptr_array_index (rows, r - 1);
       g_autoptr (GString) line = g_string_new (NULL);
 
       for (int c = 0; c < ncols; c++)
@@ -90,7 +80,40 @@ print_table (GList *instances)
         }
       printf ("%s\n", line->str);
     }
+}
+
+static int
+print_table (GList *instances)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify)g_strfreev);
+  int ncols = COL_NM;
+
+  for (GList *l = instances; l; l = l->next)
+    if (g_strcmp0 (nm_device (l->data), "absent") != 0)
+      ncols = N_COLS;
+  for (GList *l = instances; l; l = l->next)
+    g_ptr_array_add (rows, instance_row (l->data));
+  vipctl_print_table (headers, ncols, rows);
   return VIPCTL_EXIT_OK;
+}
+
+void
+vipctl_json_add_properties (JsonBuilder *b, GDBusProxy *proxy, const char *skip)
+{
+  g_auto (GStrv) names = g_dbus_proxy_get_cached_property_names (proxy);
+
+  json_builder_set_member_name (b, "Path");
+  json_builder_add_string_value (b, g_dbus_proxy_get_object_path (proxy));
+  for (guint i = 0; names && names[i]; i++)
+    {
+      g_autoptr (GVariant) value = NULL;
+
+      if (g_strcmp0 (names[i], skip) == 0)
+        continue;
+      value = g_dbus_proxy_get_cached_property (proxy, names[i]);
+      json_builder_set_member_name (b, names[i]);
+      json_builder_add_value (b, json_gvariant_serialize (value));
+    }
 }
 
 /* One object per instance with every property under its D-Bus name, plus "Path". */
@@ -105,19 +128,8 @@ print_json (GList *instances)
   json_builder_begin_array (b);
   for (GList *l = instances; l; l = l->next)
     {
-      GDBusProxy *proxy = G_DBUS_PROXY (l->data);
-      g_auto (GStrv) names = g_dbus_proxy_get_cached_property_names (proxy);
-
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "Path");
-      json_builder_add_string_value (b, g_dbus_proxy_get_object_path (proxy));
-      for (guint i = 0; names && names[i]; i++)
-        {
-          g_autoptr (GVariant) value = g_dbus_proxy_get_cached_property (proxy, names[i]);
-
-          json_builder_set_member_name (b, names[i]);
-          json_builder_add_value (b, json_gvariant_serialize (value));
-        }
+      vipctl_json_add_properties (b, G_DBUS_PROXY (l->data), NULL);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

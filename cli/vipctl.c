@@ -134,6 +134,10 @@ static const VipctlCommand commands[] = {
   { "reload", cmd_reload, 0, "", "Re-read the configuration file" },
   { "events", vipctl_cmd_events, 0, "[--follow] [--since SECONDS_AGO] [--json]",
     "Show state transitions and their reasons" },
+  { "lvs", vipctl_cmd_lvs, 0, "[--json]", "Show virtual servers and the health of real servers" },
+  { "drain", vipctl_cmd_drain, 2, "VS RS", "Give a real server weight 0 (no new connections)" },
+  { "enable", vipctl_cmd_enable, 2, "VS RS", "Give a real server its configured weight again" },
+  { "weight", vipctl_cmd_weight, 3, "VS RS N", "Set a real server's weight (0-65535)" },
 };
 
 static char *
@@ -151,7 +155,7 @@ commands_description (void)
       g_string_append_printf (s, "  %-*s  %s\n", width, usage, commands[i].help);
     }
   g_string_append (s, "\nExit status: 0 ok, 1 failed or refused by vipd, 2 usage error, 3 not "
-                      "authorized,\n4 vipd not running or no bus, 5 no such instance.\n"
+                      "authorized,\n4 vipd not running or no bus, 5 no such instance, virtual or real server.\n"
                       "See vipctl(1).");
   return g_string_free (s, FALSE);
 }
@@ -171,7 +175,7 @@ main (int argc, char **argv)
       "Talk to vipd on this D-Bus address instead of the system bus", "ADDRESS" },
     { "no-ask-password", 0, 0, G_OPTION_ARG_NONE, &o.no_ask,
       "Never ask for a password (polkit) even on a terminal", NULL },
-    { "json", 'j', 0, G_OPTION_ARG_NONE, &o.json, "JSON output (status, events)", NULL },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &o.json, "JSON output (status, events, lvs)", NULL },
     { "follow", 'F', 0, G_OPTION_ARG_NONE, &o.follow, "events: keep printing new events", NULL },
     { "since", 0, 0, G_OPTION_ARG_INT64, &o.since, "events: only the last SECONDS", "SECONDS_AGO" },
     { "names", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &o.names,
@@ -197,14 +201,15 @@ main (int argc, char **argv)
     return vipctl_fail (VIPCTL_EXIT_USAGE, "unknown command \"%s\" (see vipctl --help)", argv[1]);
   if (argc - 2 != cmd->n_operands)
     return vipctl_fail (VIPCTL_EXIT_USAGE, "usage: vipctl %s %s", cmd->name, cmd->args);
-  if (o.json && cmd->handler != vipctl_cmd_status && cmd->handler != vipctl_cmd_events)
-    return vipctl_fail (VIPCTL_EXIT_USAGE, "--json applies to status and events only");
+  if (o.json && cmd->handler != vipctl_cmd_status && cmd->handler != vipctl_cmd_events
+      && cmd->handler != vipctl_cmd_lvs)
+    return vipctl_fail (VIPCTL_EXIT_USAGE, "--json applies to status, events and lvs only");
   if ((o.follow || o.since != -1) && cmd->handler != vipctl_cmd_events)
     return vipctl_fail (VIPCTL_EXIT_USAGE, "--follow and --since apply to events only");
   if (o.since < -1)
     return vipctl_fail (VIPCTL_EXIT_USAGE, "--since takes a number of seconds (0 or more)");
-  if (o.names && cmd->handler != vipctl_cmd_status)
-    return vipctl_fail (VIPCTL_EXIT_USAGE, "--names applies to status only");
+  if (o.names && cmd->handler != vipctl_cmd_status && cmd->handler != vipctl_cmd_lvs)
+    return vipctl_fail (VIPCTL_EXIT_USAGE, "--names applies to status and lvs only");
 
   code = vipctl_connect (&o);
   if (code == VIPCTL_EXIT_OK)

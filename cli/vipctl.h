@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "vipd-dbus-generated.h"
 
@@ -13,7 +14,7 @@ enum
   VIPCTL_EXIT_USAGE = 2,       /* bad command line */
   VIPCTL_EXIT_DENIED = 3,      /* not authorized (AccessDenied) */
   VIPCTL_EXIT_NOT_RUNNING = 4, /* no bus, or vipd is not on it */
-  VIPCTL_EXIT_NO_INSTANCE = 5, /* no instance of that name */
+  VIPCTL_EXIT_NO_INSTANCE = 5, /* no instance (or virtual/real server) of that name */
 };
 
 typedef struct
@@ -47,5 +48,15 @@ int vipctl_admin_call (VipctlOptions *o, const char *path, const char *iface, co
 /* Maps a D-Bus error to an exit code and prints it with advice; action may be NULL. */
 int vipctl_report_error (GError *error, const char *what, const char *action);
 
+/* Prints rows (each a char** of ncols) under headers, columns aligned, the last one unpadded. */
+void vipctl_print_table (const char *const *headers, int ncols, GPtrArray *rows);
+/* Adds "Path" and every cached property of proxy except skip (may be NULL) to the JSON object
+ * being built. */
+void vipctl_json_add_properties (JsonBuilder *b, GDBusProxy *proxy, const char *skip);
+
 int vipctl_cmd_status (VipctlOptions *o, int argc, char **argv);
 int vipctl_cmd_events (VipctlOptions *o, int argc, char **argv);
+int vipctl_cmd_lvs (VipctlOptions *o, int argc, char **argv);
+int vipctl_cmd_drain (VipctlOptions *o, int argc, char **argv);
+int vipctl_cmd_enable (VipctlOptions *o, int argc, char **argv);
+int vipctl_cmd_weight (VipctlOptions *o, int argc, char **argv);

@@ -56,9 +56,15 @@ run_check (const VipdOptions *opts)
                warnings == 1 ? "" : "s");
       return 1;
     }
-  fprintf (stderr, "%s: configuration valid: %u instance%s, %u warning%s\n", opts->config_file,
-           config->instances->len, config->instances->len == 1 ? "" : "s", warnings,
-           warnings == 1 ? "" : "s");
+  if (config->virtual_servers->len > 0)
+    fprintf (stderr, "%s: configuration valid: %u instance%s, %u virtual server%s, %u warning%s\n",
+             opts->config_file, config->instances->len, config->instances->len == 1 ? "" : "s",
+             config->virtual_servers->len, config->virtual_servers->len == 1 ? "" : "s", warnings,
+             warnings == 1 ? "" : "s");
+  else
+    fprintf (stderr, "%s: configuration valid: %u instance%s, %u warning%s\n", opts->config_file,
+             config->instances->len, config->instances->len == 1 ? "" : "s", warnings,
+             warnings == 1 ? "" : "s");
   return 0;
 }
 
@@ -88,6 +94,45 @@ print_plan (const VipdConfig *config)
     }
 }
 
+/* What each virtual server will do: how often its real servers are checked and how long a
+ * failed one may stay in the pool at most. */
+static void
+print_lvs_plan (const VipdConfig *config)
+{
+  for (guint i = 0; i < config->virtual_servers->len; i++)
+    {
+      const VipdVirtualServer *vs = g_ptr_array_index (config->virtual_servers, i);
+
+      printf ("# %s: %u real server%s, %s/%s, quorum %u%s\n", vs->name, vs->real_servers->len,
+              vs->real_servers->len == 1 ? "" : "s", vs->lb_algo ? vs->lb_algo : "wlc",
+              vipd_lb_kind_name (vs->lb_kind), vs->quorum,
+              vipd_addr_is_set (&vs->sorry_addr) ? " (sorry server below it)" : "");
+      for (guint r = 0; r < vs->real_servers->len; r++)
+        {
+          const VipdRealServer *rs = g_ptr_array_index (vs->real_servers, r);
+          g_autofree char *name = vipd_lvs_endpoint_name (&rs->addr, rs->port);
+
+          for (guint c = 0; c < rs->checkers->len; c++)
+            {
+              const VipdChecker *ck = g_ptr_array_index (rs->checkers, c);
+              guint loop = ck->delay_loop_ms ? ck->delay_loop_ms : vs->delay_loop_ms;
+              guint attempt = ck->kind == VIPD_CHECK_MISC
+                                  ? (ck->misc_timeout_ms ? ck->misc_timeout_ms : loop)
+                                  : ck->connect_timeout_ms * MAX (ck->urls->len, 1);
+              guint64 worst = (guint64) loop + (guint64) (ck->retry + 1) * attempt
+                              + (guint64) ck->retry * ck->delay_before_retry_ms;
+
+              printf ("#   %s %s every %.1f s: down after %u failure%s, at most %.1f s after it "
+                      "fails\n",
+                      name, vipd_check_kind_keyword (ck->kind), loop / 1000.0, ck->retry + 1,
+                      ck->retry ? "s" : "", worst / 1000.0);
+            }
+          if (rs->checkers->len == 0)
+            printf ("#   %s: no checker, always in the pool\n", name);
+        }
+    }
+}
+
 /* --dump: the parsed model on stdout; diagnostics on stderr; exit 1 when it has errors. */
 static int
 run_dump (const VipdOptions *opts)
@@ -99,7 +144,10 @@ run_dump (const VipdOptions *opts)
   print_diags (diags);
   fputs (text, stdout);
   if (vipd_diag_count (diags, VIPD_DIAG_ERROR) == 0)
-    print_plan (config);
+    {
+      print_plan (config);
+      print_lvs_plan (config);
+    }
   return vipd_diag_count (diags, VIPD_DIAG_ERROR) > 0 ? 1 : 0;
 }
 

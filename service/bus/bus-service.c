@@ -5,6 +5,7 @@
 
 #include "bus-authority.h"
 #include "bus-instance.h"
+#include "bus-lvs.h"
 #include "bus-names.h"
 #include "bus-track.h"
 #include "log.h"
@@ -24,6 +25,7 @@ struct _VipdBusService
   VipdDBusManager *manager;
   GHashTable *instances; /* VipdVrrpInstance* -> VipdBusInstance* */
   VipdBusTrack *track;   /* track scripts and sync groups */
+  VipdBusLvs *lvs;       /* virtual and real servers */
   guint name_id;
   guint reconnect_id;
   guint counters_id;
@@ -216,6 +218,7 @@ unexport (VipdBusService *s)
   if (s->instances)
     g_hash_table_remove_all (s->instances);
   g_clear_pointer (&s->track, vipd_bus_track_free);
+  g_clear_pointer (&s->lvs, vipd_bus_lvs_free);
   if (s->manager)
     {
       g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (s->manager));
@@ -298,6 +301,7 @@ export (VipdBusService *s)
   g_signal_connect (s->manager, "handle-get-events", G_CALLBACK (handle_get_events), s);
   resync_instances (s);
   s->track = vipd_bus_track_new (s->daemon, s->server);
+  s->lvs = vipd_bus_lvs_new (s->daemon, s->server);
   g_dbus_object_manager_server_set_connection (s->server, s->bus);
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (s->manager), s->bus,
                                          VIPD_DBUS_PATH, NULL))

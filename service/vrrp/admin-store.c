@@ -8,6 +8,7 @@
 
 #define GROUP_NODE "node"
 #define INSTANCE_GROUP_PREFIX "instance "
+#define GROUP_WEIGHTS "real server weights"
 
 struct _VipdAdminStore
 {
@@ -100,6 +101,45 @@ gboolean
 vipd_admin_store_set_maintenance (VipdAdminStore *s, gboolean enabled, GError **error)
 {
   g_key_file_set_boolean (s->file, GROUP_NODE, "maintenance", enabled);
+  return save (s, error);
+}
+
+/* "VS RS" as a key: GKeyFile keys may not hold "[", "]" or "=" (IPv6 real servers have
+ * brackets), so every byte but letters, digits, ".", ":" and "/" is written as %xx. */
+static char *
+weight_key (const char *vs, const char *rs)
+{
+  g_autofree char *joined = g_strconcat (vs, " ", rs, NULL);
+  GString *key = g_string_new (NULL);
+
+  for (const guchar *p = (const guchar *) joined; *p; p++)
+    if (g_ascii_isalnum (*p) || *p == '.' || *p == ':' || *p == '/')
+      g_string_append_c (key, (char) *p);
+    else
+      g_string_append_printf (key, "%%%02x", *p);
+  return g_string_free (key, FALSE);
+}
+
+int
+vipd_admin_store_get_weight (VipdAdminStore *s, const char *vs, const char *rs)
+{
+  g_autofree char *key = weight_key (vs, rs);
+  g_autoptr (GError) error = NULL;
+  gint value = g_key_file_get_integer (s->file, GROUP_WEIGHTS, key, &error);
+
+  return error == NULL && value >= 0 && value <= 65535 ? value : -1;
+}
+
+gboolean
+vipd_admin_store_set_weight (VipdAdminStore *s, const char *vs, const char *rs, int weight,
+                             GError **error)
+{
+  g_autofree char *key = weight_key (vs, rs);
+
+  if (weight < 0)
+    g_key_file_remove_key (s->file, GROUP_WEIGHTS, key, NULL);
+  else
+    g_key_file_set_integer (s->file, GROUP_WEIGHTS, key, weight);
   return save (s, error);
 }
 

@@ -23,6 +23,11 @@ gboolean vipd_admin_store_set_priority (VipdAdminStore *store, const char *insta
                                         guint8 priority, GError **error);
 gboolean vipd_admin_store_set_maintenance (VipdAdminStore *store, gboolean enabled,
                                            GError **error);
+/* The admin weight of real server rs of virtual server vs (Drain, SetWeight); -1 = none. */
+int vipd_admin_store_get_weight (VipdAdminStore *store, const char *vs, const char *rs);
+/* weight -1 forgets it. */
+gboolean vipd_admin_store_set_weight (VipdAdminStore *store, const char *vs, const char *rs,
+                                      int weight, GError **error);
 /* The file's path, for messages. */
 const char *vipd_admin_store_get_path (VipdAdminStore *store);
 

@@ -48,6 +48,7 @@ struct _VipdDaemon
   VipdNmMonitor *nm;
   VipdNotifier *notifier;
   GPtrArray *groups; /* VipdVrrpSyncGroup*, owned */
+  VipdLvsManager *lvs;
 };
 
 static void wire_trackers (VipdDaemon *d);
@@ -102,6 +103,18 @@ on_overrun (gpointer user_data)
     }
 }
 
+static int
+load_weight (const char *vs, const char *rs, gpointer data)
+{
+  return vipd_admin_store_get_weight (((VipdDaemon *) data)->store, vs, rs);
+}
+
+static gboolean
+save_weight (const char *vs, const char *rs, int weight, gpointer data, GError **error)
+{
+  return vipd_admin_store_set_weight (((VipdDaemon *) data)->store, vs, rs, weight, error);
+}
+
 VipdDaemon *
 vipd_daemon_new (VipdConfig *config, const char *config_path, const char *state_dir,
                  GError **error)
@@ -126,6 +139,12 @@ vipd_daemon_new (VipdConfig *config, const char *config_path, const char *state_
   d->mon = vipd_link_monitor_new (&callbacks, d, error);
   if (d->mon == NULL)
     return NULL;
+  d->lvs = vipd_lvs_manager_new (d->config, NULL);
+  {
+    const VipdLvsWeightStore weights = { load_weight, save_weight, d };
+
+    vipd_lvs_manager_set_weight_store (d->lvs, &weights);
+  }
   return g_steal_pointer (&d);
 }
 
@@ -144,6 +163,7 @@ vipd_daemon_free (VipdDaemon *d)
   if (d->instances)
     g_ptr_array_unref (d->instances);
   vipd_notifier_free (d->notifier);
+  vipd_lvs_manager_free (d->lvs);
   vipd_link_monitor_free (d->mon);
   vipd_vip_netlink_free (d->nl);
   vipd_admin_store_free (d->store);
@@ -430,6 +450,7 @@ vipd_daemon_start (VipdDaemon *d)
   for (guint i = 0; i < d->instances->len; i++)
     vipd_vrrp_instance_start (g_ptr_array_index (d->instances, i));
   vipd_track_hub_start (d->hub);
+  vipd_lvs_manager_start (d->lvs);
   vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL, "started %u VRRP instance%s from %s",
                      d->instances->len, d->instances->len == 1 ? "" : "s", d->config_path);
 }
@@ -536,6 +557,8 @@ vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
     }
   g_ptr_array_set_size (old, 0);
 
+  /* The checkers point into the old configuration too. */
+  vipd_lvs_manager_reload (d->lvs, config);
   vipd_notifier_free (d->notifier);
   vipd_config_free (d->config);
   d->config = g_steal_pointer (&config);
@@ -573,7 +596,8 @@ drain_poll (gpointer data)
 {
   VipdDaemon *d = data;
 
-  if (vipd_notifier_busy (d->notifier) && (guint64) g_get_monotonic_time () < d->handover_deadline)
+  if ((vipd_notifier_busy (d->notifier) || vipd_lvs_manager_scripts_busy (d->lvs))
+      && (guint64) g_get_monotonic_time () < d->handover_deadline)
     return G_SOURCE_CONTINUE;
   d->drain_source = 0;
   if (d->done)
@@ -586,7 +610,7 @@ finish_stop (VipdDaemon *d)
 {
   g_clear_handle_id (&d->handover_source, g_source_remove);
   vipd_daemon_stop_now (d);
-  if (d->notifier && vipd_notifier_busy (d->notifier))
+  if ((d->notifier && vipd_notifier_busy (d->notifier)) || vipd_lvs_manager_scripts_busy (d->lvs))
     {
       d->handover_deadline = (guint64) g_get_monotonic_time ()
                              + (guint64) (VIPD_NOTIFY_TIMEOUT_MS + 1000) * 1000;
@@ -648,6 +672,7 @@ vipd_daemon_stop (VipdDaemon *d, GSourceFunc done, gpointer user_data)
 void
 vipd_daemon_stop_now (VipdDaemon *d)
 {
+  vipd_lvs_manager_stop (d->lvs);
   for (guint i = 0; i < d->instances->len; i++)
     vipd_vrrp_instance_stop (g_ptr_array_index (d->instances, i));
 }
@@ -727,4 +752,10 @@ GPtrArray *
 vipd_daemon_get_sync_groups (VipdDaemon *d)
 {
   return d->groups;
+}
+
+VipdLvsManager *
+vipd_daemon_get_lvs (VipdDaemon *d)
+{
+  return d->lvs;
 }

@@ -6,6 +6,7 @@
 
 #include "config/config.h"
 #include "event-log.h"
+#include "lvs-manager.h"
 #include "script-runner.h"
 #include "sync-group.h"
 #include "vrrp-instance.h"
@@ -64,5 +65,7 @@ VipdScriptRunner *vipd_daemon_get_script (VipdDaemon *daemon, const char *name);
 /* The running sync groups (VipdVrrpSyncGroup*, borrowed); replaced on reload. */
 GPtrArray *vipd_daemon_get_sync_groups (VipdDaemon *daemon);
 const VipdConfig *vipd_daemon_get_config (VipdDaemon *daemon);
+/* The virtual servers: checkers and the IPVS table; replaced in place on reload. */
+VipdLvsManager *vipd_daemon_get_lvs (VipdDaemon *daemon);
 
 G_END_DECLS

@@ -32,7 +32,8 @@ NOBODY = 65534   # made a member of the admin group "vipd" inside the mount name
 DAEMON = 1       # an existing user who is not a member
 ACCESS_DENIED = "org.freedesktop.DBus.Error.AccessDenied"
 ACTIONS = ["org.vipd.vrrp1.demote", "org.vipd.vrrp1.takeover", "org.vipd.vrrp1.set-priority",
-           "org.vipd.vrrp1.send-garp", "org.vipd.vrrp1.reload", "org.vipd.vrrp1.maintenance"]
+           "org.vipd.vrrp1.send-garp", "org.vipd.vrrp1.reload", "org.vipd.vrrp1.maintenance",
+           "org.vipd.vrrp1.drain", "org.vipd.vrrp1.enable", "org.vipd.vrrp1.set-weight"]
 INTERVAL = 0.1
 
 
@@ -829,7 +830,8 @@ def case_files_xml(_bed):
     check(r.stdout.strip() == "1", "someone else may own a name")
     r = xmllint("--xpath", "//policy[@context='default']/allow/@send_interface", conf)
     for i in ("org.vipd.Vrrp1.Manager", "org.vipd.Vrrp1.Instance", "org.vipd.Vrrp1.TrackScript",
-              "org.vipd.Vrrp1.SyncGroup", "org.freedesktop.DBus.Properties",
+              "org.vipd.Vrrp1.SyncGroup", "org.vipd.Vrrp1.VirtualServer",
+              "org.vipd.Vrrp1.RealServer", "org.freedesktop.DBus.Properties",
               "org.freedesktop.DBus.Introspectable", "org.freedesktop.DBus.Peer",
               "org.freedesktop.DBus.ObjectManager"):
         check('"%s"' % i in r.stdout, "policy does not let anyone call %s" % i)

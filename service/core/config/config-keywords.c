@@ -496,15 +496,6 @@ sg_group (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
     }
 }
 
-
-
-
-
-
-
-
-
-
 static const VipdKeyword sync_group_keywords[] = {
   { "group", sg_group },
   VIPD_KW_FIELD ("notify", VIPD_KW_COMMAND, VipdSyncGroup, notify.notify),
@@ -539,8 +530,8 @@ static const VipdKeyword top_keywords[] = {
   { "vrrp_sync_group", top_vrrp_sync_group },
   { "vrrp_instance", vipd_kw_instance },
   /* keepalived blocks outside vipd's VRRP scope, accepted so that full files load. */
-  { "virtual_server", vipd_kw_ignored },
-  { "virtual_server_group", vipd_kw_ignored },
+  { "virtual_server", vipd_kw_virtual_server },
+  { "virtual_server_group", vipd_kw_virtual_server_group },
   { "vrrp_track_process", vipd_kw_ignored },
   { "static_ipaddress", vipd_kw_ignored },
   { "static_routes", vipd_kw_ignored },

@@ -197,6 +197,8 @@ vipd_config_new (void)
   c->scripts = g_ptr_array_new_with_free_func (script_free);
   c->track_files = g_ptr_array_new_with_free_func (track_file_free);
   c->sync_groups = g_ptr_array_new_with_free_func (sync_group_free);
+  c->virtual_servers = g_ptr_array_new_with_free_func (vipd_virtual_server_free);
+  c->vs_groups = g_ptr_array_new_with_free_func (vipd_vs_group_free);
   c->files = g_ptr_array_new_with_free_func (g_free);
   return c;
 }
@@ -221,6 +223,8 @@ vipd_config_free (VipdConfig *config)
   g_ptr_array_unref (config->scripts);
   g_ptr_array_unref (config->track_files);
   g_ptr_array_unref (config->sync_groups);
+  g_ptr_array_unref (config->virtual_servers);
+  g_ptr_array_unref (config->vs_groups);
   g_ptr_array_unref (config->files);
   g_free (config);
 }
@@ -267,6 +271,12 @@ VipdSyncGroup *
 vipd_config_find_sync_group (const VipdConfig *config, const char *name)
 {
   return find_named (config->sync_groups, name);
+}
+
+VipdVsGroup *
+vipd_config_find_vs_group (const VipdConfig *config, const char *name)
+{
+  return find_named (config->vs_groups, name);
 }
 
 VipdSyncGroup *

@@ -42,6 +42,9 @@ typedef struct
   VipdCommand notify, master, backup, fault, stop;
 } VipdNotifySet;
 
+/* Virtual servers use VipdCommand and VipdTristate. */
+#include "config-lvs.h"
+
 /* One virtual_ipaddress line: <addr>[/<len>] [brd <addr>] [dev <if>] [scope <s>] [label <l>]. */
 typedef struct
 {
@@ -207,6 +210,8 @@ typedef struct
   GPtrArray *scripts;     /* VipdScript* */
   GPtrArray *track_files; /* VipdTrackFile* */
   GPtrArray *sync_groups; /* VipdSyncGroup* */
+  GPtrArray *virtual_servers; /* VipdVirtualServer* */
+  GPtrArray *vs_groups;       /* VipdVsGroup* (virtual_server_group) */
   GPtrArray *files;       /* char*: every file read, main file first */
 } VipdConfig;
 
@@ -225,6 +230,8 @@ VipdInstance *vipd_config_find_instance (const VipdConfig *config, const char *n
 VipdScript *vipd_config_find_script (const VipdConfig *config, const char *name);
 VipdTrackFile *vipd_config_find_track_file (const VipdConfig *config, const char *name);
 VipdSyncGroup *vipd_config_find_sync_group (const VipdConfig *config, const char *name);
+VipdVsGroup *vipd_config_find_vs_group (const VipdConfig *config, const char *name);
+VipdVirtualServer *vipd_config_find_virtual_server (const VipdConfig *config, const char *name);
 /* The sync group that lists instance as a member; NULL when it is in none. */
 VipdSyncGroup *vipd_config_find_group_of (const VipdConfig *config, const char *instance);
 

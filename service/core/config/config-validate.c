@@ -372,6 +372,7 @@ vipd_config_validate (VipdConfig *config, VipdDiagList *diags)
     check_instance (&c, g_ptr_array_index (config->instances, i));
   check_vrid_clash (&c);
   check_sync_groups (&c);
+  vipd_config_validate_lvs (config, diags);
 }
 
 VipdConfig *

@@ -444,10 +444,8 @@ static void
 test_unsupported_blocks (void)
 {
   g_autoptr (VipdDiagList) d = vipd_diag_list_new ();
-  g_autoptr (VipdConfig) c = parse_text ("virtual_server 192.0.2.1 443 {\n"
-                                         "  real_server 192.0.2.2 443 {\n"
-                                         "    weight x\n"
-                                         "  }\n"
+  g_autoptr (VipdConfig) c = parse_text ("static_routes {\n"
+                                         "  192.0.2.0/24 via 198.51.100.1\n"
                                          "}\n"
                                          "global_defs {\n"
                                          "  lvs_id LVS1\n"
@@ -457,8 +455,8 @@ test_unsupported_blocks (void)
   g_assert_nonnull (c);
   assert_count (d, VIPD_DIAG_ERROR, 0);
   assert_count (d, VIPD_DIAG_WARNING, 2);
-  assert_warning (d, 1, 1, "\"virtual_server\" is not supported yet, ignored");
-  assert_warning (d, 7, 3, "\"lvs_id\" is not supported yet, ignored");
+  assert_warning (d, 1, 1, "\"static_routes\" is not supported yet, ignored");
+  assert_warning (d, 5, 3, "\"lvs_id\" is not supported yet, ignored");
 }
 
 static void

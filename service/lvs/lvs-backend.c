@@ -1,0 +1,192 @@
+/* lvs-backend.c — the kernel and memory backends of the LVS manager. */
+#include "lvs-backend.h"
+
+#include <gio/gio.h>
+
+#include "log.h"
+
+#ifdef VIPD_HAVE_IPVS_NETLINK
+#include "ipvs-netlink.h"
+#endif
+
+char *
+vipd_lvs_op_describe (const VipdIpvsOp *op)
+{
+  static const char *const verbs[] = {
+    [VIPD_IPVS_OP_ADD_SERVICE] = "add service",  [VIPD_IPVS_OP_EDIT_SERVICE] = "edit service",
+    [VIPD_IPVS_OP_DEL_SERVICE] = "del service",  [VIPD_IPVS_OP_ADD_DEST] = "add dest",
+    [VIPD_IPVS_OP_EDIT_DEST] = "edit dest",      [VIPD_IPVS_OP_DEL_DEST] = "del dest",
+  };
+  g_autofree char *svc = vipd_ipvs_service_describe (&op->service);
+  char buf[VIPD_ADDR_STRLEN];
+
+  if (op->kind < VIPD_IPVS_OP_ADD_DEST)
+    return g_strdup_printf ("%s %s", verbs[op->kind], svc);
+  vipd_addr_format (&op->dest.addr, buf, sizeof buf);
+  return g_strdup_printf (op->dest.addr.family == AF_INET6 ? "%s %s -> [%s]:%u %s weight %u"
+                                                           : "%s %s -> %s:%u %s weight %u",
+                          verbs[op->kind], svc, buf, op->dest.port,
+                          vipd_ipvs_forward_to_string (op->dest.forward), op->dest.weight);
+}
+
+/* ---- kernel ---- */
+
+static gpointer
+kernel_open (GError **error)
+{
+#ifdef VIPD_HAVE_IPVS_NETLINK
+  return vipd_ipvs_open (error);
+#else
+  if (!g_file_test ("/proc/net/ip_vs", G_FILE_TEST_EXISTS))
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                 "the kernel has no IPVS (/proc/net/ip_vs is missing)");
+  else
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                 "this vipd was built without the IPVS netlink shell");
+  return NULL;
+#endif
+}
+
+static VipdIpvsTable *
+kernel_read (gpointer handle, GError **error)
+{
+#ifdef VIPD_HAVE_IPVS_NETLINK
+  return vipd_ipvs_read (handle, error);
+#else
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "no IPVS");
+  return NULL;
+#endif
+}
+
+static gboolean
+kernel_apply (gpointer handle, GArray *ops, GError **error)
+{
+#ifdef VIPD_HAVE_IPVS_NETLINK
+  return vipd_ipvs_apply (handle, ops, error);
+#else
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "no IPVS");
+  return FALSE;
+#endif
+}
+
+static void
+kernel_close (gpointer handle)
+{
+#ifdef VIPD_HAVE_IPVS_NETLINK
+  vipd_ipvs_close (handle);
+#endif
+}
+
+const VipdLvsBackend *
+vipd_lvs_backend_kernel (void)
+{
+  static const VipdLvsBackend kernel = { "kernel", kernel_open, kernel_read, kernel_apply,
+                                         kernel_close };
+
+  return &kernel;
+}
+
+/* ---- memory ---- */
+
+static gpointer
+memory_open (GError **error)
+{
+  return vipd_ipvs_table_new ();
+}
+
+static VipdIpvsTable *
+memory_read (gpointer handle, GError **error)
+{
+  VipdIpvsTable *table = handle;
+  VipdIpvsTable *copy = vipd_ipvs_table_new ();
+
+  for (guint i = 0; i < table->services->len; i++)
+    vipd_ipvs_table_add_service (copy, g_ptr_array_index (table->services, i));
+  return copy;
+}
+
+static gboolean
+memory_apply (gpointer handle, GArray *ops, GError **error)
+{
+  VipdIpvsTable *table = handle;
+
+  for (guint i = 0; i < ops->len; i++)
+    {
+      const VipdIpvsOp *op = &g_array_index (ops, VipdIpvsOp, i);
+      VipdIpvsService *svc = vipd_ipvs_table_find_service (table, &op->service.key);
+      g_autofree char *text = vipd_lvs_op_describe (op);
+
+      switch (op->kind)
+        {
+        case VIPD_IPVS_OP_ADD_SERVICE:
+        case VIPD_IPVS_OP_EDIT_SERVICE:
+          {
+            VipdIpvsService copy = op->service;
+
+            copy.dests = svc ? svc->dests : NULL;
+            if ((svc != NULL) != (op->kind == VIPD_IPVS_OP_EDIT_SERVICE))
+              goto refused;
+            vipd_ipvs_table_add_service (table, &copy);
+          }
+          break;
+        case VIPD_IPVS_OP_DEL_SERVICE:
+          if (svc == NULL)
+            goto refused;
+          g_ptr_array_remove (table->services, svc);
+          break;
+        case VIPD_IPVS_OP_ADD_DEST:
+        case VIPD_IPVS_OP_EDIT_DEST:
+          if (svc == NULL)
+            goto refused;
+          vipd_ipvs_service_set_dest (svc, &op->dest);
+          break;
+        case VIPD_IPVS_OP_DEL_DEST:
+          {
+            gboolean found = FALSE;
+
+            for (guint d = 0; svc && svc->dests && d < svc->dests->len; d++)
+              if (vipd_ipvs_dest_compare (&g_array_index (svc->dests, VipdIpvsDest, d), &op->dest)
+                  == 0)
+                {
+                  g_array_remove_index (svc->dests, d);
+                  found = TRUE;
+                  break;
+                }
+            if (!found)
+              goto refused;
+          }
+          break;
+        }
+      vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL, "IPVS: %s", text);
+      continue;
+    refused:
+      /* What the kernel would answer (EEXIST/ESRCH): a diff that does not fit the table. */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "IPVS: %s: does not fit the table",
+                   text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+memory_close (gpointer handle)
+{
+  vipd_ipvs_table_free (handle);
+}
+
+const VipdLvsBackend *
+vipd_lvs_backend_memory (void)
+{
+  static const VipdLvsBackend memory = { "memory", memory_open, memory_read, memory_apply,
+                                         memory_close };
+
+  return &memory;
+}
+
+const VipdLvsBackend *
+vipd_lvs_backend_default (void)
+{
+  if (g_strcmp0 (g_getenv ("VIPD_IPVS_BACKEND"), "memory") == 0)
+    return vipd_lvs_backend_memory ();
+  return vipd_lvs_backend_kernel ();
+}
