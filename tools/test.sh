@@ -44,7 +44,7 @@ run_build() { # name, compiler, test suites ('' = all), meson options...
 
 mkdir -p "$out"
 run_build default gcc "" -Dbuildtype=debugoptimized
-run_build asan gcc "unit cli netns track dbus nm interop faults" -Db_sanitize=address,undefined \
+run_build asan gcc "unit cli netns track dbus nm interop faults vm" -Db_sanitize=address,undefined \
     -Db_lundef=false -Dbuildtype=debug
 VIPD_FUZZ_SECONDS=$fuzz_seconds run_build fuzz clang "fuzz" -Dfuzzing=true -Dbuildtype=debugoptimized
 

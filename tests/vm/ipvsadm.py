@@ -2,6 +2,8 @@
 
 Service keys read like ipvsadm prints them: "TCP 192.0.2.100:80", "TCP [2001:db8::1]:80",
 "FWM 7", "FWM 7 IPv6"; destinations "198.51.100.11:8080" or "[2001:db8:1::11]:80".
+``prefix`` runs ipvsadm through a wrapper, e.g. ``ip netns exec NS``: each network namespace
+has an IPVS table of its own.
 """
 
 import subprocess
@@ -9,8 +11,8 @@ import subprocess
 IPVSADM = "ipvsadm"
 
 
-def _listing(*flags):
-    p = subprocess.run([IPVSADM, "-Ln"] + list(flags), stdout=subprocess.PIPE,
+def _listing(prefix, *flags):
+    p = subprocess.run(list(prefix) + [IPVSADM, "-Ln"] + list(flags), stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, text=True, timeout=30)
     if p.returncode != 0:
         raise AssertionError("ipvsadm -Ln %s failed: %s" % (" ".join(flags), p.stderr))
@@ -40,10 +42,10 @@ def _number(word):
     return int(word)
 
 
-def table():
+def table(prefix=()):
     """{service: (scheduler, flags, {dest: (forward, weight)})} from ``ipvsadm -Ln``."""
     out, cur = {}, None
-    for line in _listing():
+    for line in _listing(prefix):
         words = line.split()
         if words[0] == "->":
             out[cur][2][words[1]] = (words[2], int(words[3]))
@@ -53,10 +55,10 @@ def table():
     return out
 
 
-def stats():
+def stats(prefix=()):
     """{service: (conns, inpkts, outpkts, inbytes, outbytes, {dest: (the same five)})}."""
     out, cur = {}, None
-    for line in _listing("--stats"):
+    for line in _listing(prefix, "--stats"):
         words = line.split()
         if words[0] == "->":
             out[cur][5][words[1]] = tuple(_number(w) for w in words[2:7])
@@ -66,10 +68,10 @@ def stats():
     return out
 
 
-def thresholds():
+def thresholds(prefix=()):
     """{service: {dest: (upper, lower)}} from ``ipvsadm -Ln --thresholds``."""
     out, cur = {}, None
-    for line in _listing("--thresholds"):
+    for line in _listing(prefix, "--thresholds"):
         words = line.split()
         if words[0] == "->":
             out[cur][words[1]] = (int(words[2]), int(words[3]))
