@@ -201,18 +201,25 @@ get_addr (struct nlattr *a, int family, VipdAddr *out)
   return TRUE;
 }
 
+/* The nested attribute cmd_attr of a dump answer, parsed into tb; FALSE when malformed. */
+static gboolean
+parse_answer (struct nl_msg *msg, int cmd_attr, struct nlattr **tb, int max)
+{
+  struct nlattr *cmd[IPVS_CMD_ATTR_MAX + 1];
+
+  return genlmsg_parse (nlmsg_hdr (msg), 0, cmd, IPVS_CMD_ATTR_MAX, NULL) >= 0
+         && cmd[cmd_attr] != NULL && nla_parse_nested (tb, max, cmd[cmd_attr], NULL) >= 0;
+}
+
 static int
 on_service (struct nl_msg *msg, void *arg)
 {
   DumpCtx *ctx = arg;
-  struct nlattr *cmd[IPVS_CMD_ATTR_MAX + 1];
   struct nlattr *a[IPVS_SVC_ATTR_MAX + 1];
   VipdIpvsService s;
 
   memset (&s, 0, sizeof s);
-  if (genlmsg_parse (nlmsg_hdr (msg), 0, cmd, IPVS_CMD_ATTR_MAX, NULL) < 0
-      || cmd[IPVS_CMD_ATTR_SERVICE] == NULL
-      || nla_parse_nested (a, IPVS_SVC_ATTR_MAX, cmd[IPVS_CMD_ATTR_SERVICE], NULL) < 0
+  if (!parse_answer (msg, IPVS_CMD_ATTR_SERVICE, a, IPVS_SVC_ATTR_MAX)
       || a[IPVS_SVC_ATTR_AF] == NULL || a[IPVS_SVC_ATTR_SCHED_NAME] == NULL)
     {
       ctx->skipped++;
@@ -272,16 +279,12 @@ static int
 on_dest (struct nl_msg *msg, void *arg)
 {
   DumpCtx *ctx = arg;
-  struct nlattr *cmd[IPVS_CMD_ATTR_MAX + 1];
   struct nlattr *a[IPVS_DEST_ATTR_MAX + 1];
   VipdIpvsDest d;
   int family;
 
   memset (&d, 0, sizeof d);
-  if (genlmsg_parse (nlmsg_hdr (msg), 0, cmd, IPVS_CMD_ATTR_MAX, NULL) < 0
-      || cmd[IPVS_CMD_ATTR_DEST] == NULL
-      || nla_parse_nested (a, IPVS_DEST_ATTR_MAX, cmd[IPVS_CMD_ATTR_DEST], NULL) < 0
-      || a[IPVS_DEST_ATTR_PORT] == NULL)
+  if (!parse_answer (msg, IPVS_CMD_ATTR_DEST, a, IPVS_DEST_ATTR_MAX) || a[IPVS_DEST_ATTR_PORT] == NULL)
     {
       ctx->skipped++;
       return NL_OK;
