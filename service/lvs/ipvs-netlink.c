@@ -1,8 +1,9 @@
 /* ipvs-netlink.c — IPVS services and destinations through libnl-genl-3.
  *
  * Attribute layout and byte orders follow linux/ip_vs.h and the kernel's ip_vs_ctl.c: ports and
- * IPv4 netmasks travel in network byte order, the IPv6 netmask is a plain prefix length, and an
- * address attribute is always the 16-byte union nf_inet_addr. */
+ * IPv4 netmasks travel in network byte order (the table keeps the netmask that way too), the
+ * IPv6 netmask is a plain prefix length, and an address attribute is always the 16-byte union
+ * nf_inet_addr. */
 #include "ipvs-netlink.h"
 
 #include <arpa/inet.h>
@@ -105,7 +106,7 @@ wire_netmask (const VipdIpvsService *s)
 {
   if (s->key.family == AF_INET6)
     return s->netmask == 0 ? 128 : s->netmask;
-  return htonl (s->netmask == 0 ? 0xffffffffu : s->netmask);
+  return s->netmask == 0 ? 0xffffffffu : s->netmask;
 }
 
 static int
@@ -250,11 +251,7 @@ on_service (struct nl_msg *msg, void *arg)
   if (a[IPVS_SVC_ATTR_TIMEOUT] != NULL)
     s.persistence_timeout = nla_get_u32 (a[IPVS_SVC_ATTR_TIMEOUT]);
   if (a[IPVS_SVC_ATTR_NETMASK] != NULL)
-    {
-      guint32 m = nla_get_u32 (a[IPVS_SVC_ATTR_NETMASK]);
-
-      s.netmask = s.key.family == AF_INET6 ? m : ntohl (m);
-    }
+    s.netmask = nla_get_u32 (a[IPVS_SVC_ATTR_NETMASK]);
   vipd_ipvs_table_add_service (ctx->table, &s);
   return NL_OK;
 }

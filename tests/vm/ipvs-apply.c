@@ -91,7 +91,7 @@ parse_service (char **w, guint n, VipdIpvsService *s, GString *why)
                                         : inet_pton (AF_INET, w[i + 1], &m) != 1)
             return g_string_printf (why, "\"%s\" is not a netmask for this family", w[i + 1]), FALSE;
           if (s->key.family == AF_INET)
-            s->netmask = ntohl (m.s_addr);
+            s->netmask = m.s_addr;
         }
       else
         return g_string_printf (why, "unknown service option \"%s\"", w[i]), FALSE;
@@ -230,7 +230,7 @@ show (const VipdIpvsTable *t)
             }
           else if (s->netmask != 0 && s->netmask != 0xffffffffu)
             {
-              struct in_addr m = { .s_addr = htonl (s->netmask) };
+              struct in_addr m = { .s_addr = s->netmask };
 
               printf (" netmask %s", inet_ntop (AF_INET, &m, buf, sizeof buf));
             }

@@ -47,7 +47,8 @@ def main():
             print("SKIP: " + reason)
             return 77
     script, modules = CASES[case]
-    env = {k: os.environ[k] for k in ("IPVS_APPLY", "VIPD", "VIPD_SHOW_LOGS") if k in os.environ}
+    env = {k: os.environ[k] for k in ("IPVS_APPLY", "VIPD", "VIPD_SHOW_LOGS",
+                                                    "ASAN_OPTIONS", "UBSAN_OPTIONS") if k in os.environ}
     with vmbed.VM(modules=modules) as vm:
         try:
             rc = vm.run(["/usr/bin/python3", os.path.join(HERE, script), case], env=env,

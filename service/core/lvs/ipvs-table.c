@@ -152,12 +152,17 @@ vipd_ipvs_service_set_dest (VipdIpvsService *service, const VipdIpvsDest *dest)
     g_array_insert_val (service->dests, lo, *dest);
 }
 
+/* One client address: a /128 prefix, or 255.255.255.255 (the same in either byte order). */
+static guint32
+full_netmask (int family)
+{
+  return family == AF_INET6 ? 128 : 0xffffffffu;
+}
+
 static guint32
 effective_netmask (const VipdIpvsService *s)
 {
-  if (s->key.family == AF_INET6)
-    return s->netmask == 0 ? 128 : s->netmask;
-  return s->netmask == 0 ? 0xffffffffu : s->netmask;
+  return s->netmask == 0 ? full_netmask (s->key.family) : s->netmask;
 }
 
 gboolean
@@ -317,7 +322,7 @@ append_endpoint (GString *out, const VipdAddr *addr, guint16 port)
 }
 
 static void
-append_service (GString *out, const VipdIpvsService *service)
+append_service (GString *out, const VipdIpvsService *service, gboolean with_persistence)
 {
   const VipdIpvsServiceKey *k = &service->key;
 
@@ -334,11 +339,22 @@ append_service (GString *out, const VipdIpvsService *service)
       append_endpoint (out, &k->addr, k->port);
     }
   g_string_append_printf (out, " %.*s", (int) sizeof service->scheduler, service->scheduler);
-  if (service->persistent)
+  if (with_persistence && service->persistent)
     {
       g_string_append_printf (out, " persistent %u", service->persistence_timeout);
-      if (service->netmask != 0)
-        g_string_append_printf (out, " mask %u", service->netmask);
+      if (effective_netmask (service) != full_netmask (k->family))
+        {
+          char buf[VIPD_ADDR_STRLEN];
+          VipdAddr mask = { .family = AF_INET };
+
+          if (k->family == AF_INET6)
+            g_string_append_printf (out, " mask %u", service->netmask);
+          else
+            {
+              memcpy (mask.v4, &service->netmask, 4);
+              g_string_append_printf (out, " mask %s", vipd_addr_format (&mask, buf, sizeof buf));
+            }
+        }
     }
 }
 
@@ -347,7 +363,7 @@ vipd_ipvs_service_describe (const VipdIpvsService *service)
 {
   GString *out = g_string_new (NULL);
 
-  append_service (out, service);
+  append_service (out, service, FALSE);
   return g_string_free (out, FALSE);
 }
 
@@ -381,7 +397,8 @@ vipd_ipvs_op_describe (const VipdIpvsOp *op)
 
   g_string_append_printf (out, "%s ",
                           (guint) op->kind < G_N_ELEMENTS (names) ? names[op->kind] : "?");
-  append_service (out, &op->service);
+  append_service (out, &op->service,
+                  op->kind == VIPD_IPVS_OP_ADD_SERVICE || op->kind == VIPD_IPVS_OP_EDIT_SERVICE);
   if (op->kind == VIPD_IPVS_OP_ADD_DEST || op->kind == VIPD_IPVS_OP_EDIT_DEST
       || op->kind == VIPD_IPVS_OP_DEL_DEST)
     {

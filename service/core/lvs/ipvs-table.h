@@ -38,9 +38,9 @@ typedef struct
   char scheduler[16];          /* "rr", "wrr", "lc", "wlc", "sh", "dh", "lblc", "sed", "nq", ... */
   gboolean persistent;
   guint32 persistence_timeout; /* seconds, when persistent */
-  guint32 netmask;             /* persistence granularity: IPv4 mask in host byte order
-                                * (0xffffff00 for a /24) or IPv6 prefix length; 0 means the
-                                * full length (one client address) */
+  guint32 netmask;             /* persistence granularity: IPv4 mask in network byte order
+                                * (htonl (0xffffff00) for a /24, as the kernel takes it) or
+                                * IPv6 prefix length; 0 means the full length (one client) */
   GArray *dests;               /* of VipdIpvsDest, sorted by vipd_ipvs_dest_compare() */
 } VipdIpvsService;
 
@@ -103,12 +103,14 @@ gboolean vipd_ipvs_service_equal (const VipdIpvsService *a, const VipdIpvsServic
 /* Whether two destinations need no EDIT_DEST between them (dests are not compared). */
 gboolean vipd_ipvs_dest_equal (const VipdIpvsDest *a, const VipdIpvsDest *b);
 
-/* "TCP 192.0.2.100:80 wrr" / "FWM 7 rr", for logs and tests; newly allocated. */
+/* "TCP 192.0.2.100:80 wrr" / "FWM 7 rr" / "FWM 7 IPv6 rr": key and scheduler, for logs and
+ * tests; newly allocated. */
 char *vipd_ipvs_service_describe (const VipdIpvsService *service);
 /* "masq", "route", "tunnel", "local" */
 const char *vipd_ipvs_forward_to_string (VipdIpvsForward forward);
 /* "add-dest TCP 192.0.2.100:80 wrr -> 198.51.100.11:8080 masq weight 3", "del-service FWM 7 rr",
- * for logs and tests; newly allocated. */
+ * "edit-service TCP 192.0.2.100:443 sh persistent 300 mask 255.255.255.0" (persistence on
+ * service additions and edits only), for logs and tests; newly allocated. */
 char *vipd_ipvs_op_describe (const VipdIpvsOp *op);
 
 G_END_DECLS
