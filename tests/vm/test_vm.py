@@ -51,8 +51,11 @@ def main():
                                                     "ASAN_OPTIONS", "UBSAN_OPTIONS") if k in os.environ}
     with vmbed.VM(modules=modules) as vm:
         try:
+            # The source tree and the programs under test, wherever they are checked out.
+            keep = [os.path.join(HERE, "..", "..")] + [
+                os.path.dirname(os.path.abspath(env[k])) for k in ("IPVS_APPLY", "VIPD") if k in env]
             rc = vm.run(["/usr/bin/python3", os.path.join(HERE, script), case], env=env,
-                        cwd=HERE, timeout=800)
+                        cwd=HERE, timeout=800, keep=keep)
         except vmbed.VMError as e:
             print(vm.output)
             print("FAIL: %s" % e)

@@ -56,9 +56,23 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=loose,ro hostroo
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 out /out || poweroff -f
 echo booted > /out/booted
 for m in $(cat /out/modules); do modprobe "$m" || echo "vm-init: cannot load $m" >> /out/output; done
+# The paths the command needs stay visible even under the tmpfs mounts below (a checkout in
+# /tmp or /root): bound aside first, moved back on top after.
+i=0
+while read -r p; do
+    [ -n "$p" ] || continue
+    mkdir -p "/keep/$i" && mount --bind "/host$p" "/keep/$i"
+    i=$((i + 1))
+done < /out/keep
 for d in tmp run var/tmp var/lib var/log var/cache root home; do
     [ -d "/host/$d" ] && mount -t tmpfs -o mode=1777 vm-tmp "/host/$d"
 done
+i=0
+while read -r p; do
+    [ -n "$p" ] || continue
+    mkdir -p "/host$p" 2>/dev/null; mount --move "/keep/$i" "/host$p"
+    i=$((i + 1))
+done < /out/keep
 mount -t proc proc /host/proc
 mount -t sysfs sys /host/sys
 mount -t devtmpfs dev /host/dev
@@ -294,7 +308,11 @@ class VM:
     def path(self, name):
         return os.path.join(self.out, name)
 
-    def run(self, argv, env=None, cwd="/", timeout=600):
+    def run(self, argv, env=None, cwd="/", timeout=600, keep=()):
+        """Runs argv inside; keep lists host directories that must stay visible even where
+        the VM puts a tmpfs (/tmp, /run, /var/lib, /root, /home ...); cwd is kept too."""
+        keep_paths = sorted({os.path.realpath(p) for p in list(keep) + [cwd] if p != "/"})
+        self.write("keep", "".join(p + "\n" for p in keep_paths))
         env_lines = "\n".join("export %s=%s" % (k, _quote(v)) for k, v in (env or {}).items())
         self.write("run", RUN.format(cwd=_quote(cwd), env=env_lines,
                                      argv=" ".join(_quote(a) for a in argv)))
