@@ -260,6 +260,9 @@ class Kernel:
         with open(tmp, "wb") as f:
             f.write(_cpio_newc(entries))
         os.replace(tmp, path)
+        for old in glob.glob(os.path.join(self.cache_dir, "initramfs-*.cpio")):
+            if old != path:
+                os.unlink(old)  # built for an earlier init script or module set
         return path
 
 
@@ -286,12 +289,17 @@ class VM:
         return self
 
     def __exit__(self, *exc):
+        self.cleanup()
+        return False
+
+    def cleanup(self):
+        """Kills this VM's qemu and removes its share; also done on SIGTERM/SIGINT/SIGHUP."""
         self.stop()
         if self in _live:
             _live.remove(self)
         if self.out:
             shutil.rmtree(self.out, ignore_errors=True)
-        return False
+            self.out = None
 
     def stop(self):
         """Kills the qemu this VM started, if it still runs."""
@@ -361,7 +369,7 @@ class VM:
 def _on_term(signum, _frame):
     # Kill exactly the qemu processes this harness started, then die of the same signal.
     for vm in list(_live):
-        vm.stop()
+        vm.cleanup()
     signal.signal(signum, signal.SIG_DFL)
     os.kill(os.getpid(), signum)
 
