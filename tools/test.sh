@@ -50,7 +50,7 @@ run_build default gcc "" -Dbuildtype=debugoptimized
 note "conformance"
 /usr/bin/python3 "$top/tools/conformance.py" --builddir "$out/default" \
     --output "$top/docs/CONFORMANCE.md" || echo "docs/CONFORMANCE.md not written" >&2
-run_build asan gcc "unit cli netns track lvs dbus nm interop faults wire" -Db_sanitize=address,undefined \
+run_build asan gcc "unit cli netns track lvs dbus nm interop faults wire vm" -Db_sanitize=address,undefined \
     -Db_lundef=false -Dbuildtype=debug
 VIPD_FUZZ_SECONDS=$fuzz_seconds run_build fuzz clang "fuzz" -Dfuzzing=true -Dbuildtype=debugoptimized
 

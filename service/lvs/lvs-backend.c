@@ -5,9 +5,7 @@
 
 #include "log.h"
 
-#ifdef VIPD_HAVE_IPVS_NETLINK
 #include "ipvs-netlink.h"
-#endif
 
 char *
 vipd_lvs_op_describe (const VipdIpvsOp *op)
@@ -34,47 +32,25 @@ vipd_lvs_op_describe (const VipdIpvsOp *op)
 static gpointer
 kernel_open (GError **error)
 {
-#ifdef VIPD_HAVE_IPVS_NETLINK
   return vipd_ipvs_open (error);
-#else
-  if (!g_file_test ("/proc/net/ip_vs", G_FILE_TEST_EXISTS))
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                 "the kernel has no IPVS (/proc/net/ip_vs is missing)");
-  else
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                 "this vipd was built without the IPVS netlink shell");
-  return NULL;
-#endif
 }
 
 static VipdIpvsTable *
 kernel_read (gpointer handle, GError **error)
 {
-#ifdef VIPD_HAVE_IPVS_NETLINK
   return vipd_ipvs_read (handle, error);
-#else
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "no IPVS");
-  return NULL;
-#endif
 }
 
 static gboolean
 kernel_apply (gpointer handle, GArray *ops, GError **error)
 {
-#ifdef VIPD_HAVE_IPVS_NETLINK
   return vipd_ipvs_apply (handle, ops, error);
-#else
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "no IPVS");
-  return FALSE;
-#endif
 }
 
 static void
 kernel_close (gpointer handle)
 {
-#ifdef VIPD_HAVE_IPVS_NETLINK
   vipd_ipvs_close (handle);
-#endif
 }
 
 const VipdLvsBackend *

@@ -43,6 +43,12 @@ on_nl_error (struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 gboolean
 vipd_nl_sock_open (VipdNlSock *s, GError **error)
 {
+  return vipd_nl_sock_open_protocol (s, NETLINK_ROUTE, error);
+}
+
+gboolean
+vipd_nl_sock_open_protocol (VipdNlSock *s, int protocol, GError **error)
+{
   int rc;
 
   memset (s, 0, sizeof (*s));
@@ -53,7 +59,7 @@ vipd_nl_sock_open (VipdNlSock *s, GError **error)
       return FALSE;
     }
   nl_socket_modify_err_cb (s->sk, NL_CB_CUSTOM, on_nl_error, s);
-  rc = nl_connect (s->sk, NETLINK_ROUTE);
+  rc = nl_connect (s->sk, protocol);
   if (rc >= 0)
     {
       int one = 1;
@@ -62,7 +68,8 @@ vipd_nl_sock_open (VipdNlSock *s, GError **error)
     }
   if (rc < 0)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot open a route netlink socket: %s",
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot open a %s netlink socket: %s",
+                   protocol == NETLINK_ROUTE ? "route" : protocol == NETLINK_GENERIC ? "generic" : "",
                    nl_geterror (rc));
       nl_socket_free (s->sk);
       s->sk = NULL;

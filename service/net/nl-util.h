@@ -23,6 +23,8 @@ void vipd_nl_sock_reset (VipdNlSock *s);
 
 /* Connects a NETLINK_ROUTE socket for requests; FALSE with a GError when netlink is unusable. */
 gboolean vipd_nl_sock_open (VipdNlSock *s, GError **error);
+/* The same for another netlink protocol (NETLINK_GENERIC for IPVS). */
+gboolean vipd_nl_sock_open_protocol (VipdNlSock *s, int protocol, GError **error);
 /* Closes and frees the socket; safe on a zeroed or already closed struct. */
 void vipd_nl_sock_close (VipdNlSock *s);
 /* Text for a failed libnl call: the kernel's errno text when there was one, else libnl's. */

@@ -18,6 +18,7 @@ typedef enum
   VIPD_IPVS_FWD_NAT, /* masquerading */
   VIPD_IPVS_FWD_DR,  /* direct routing ("gatewaying") */
   VIPD_IPVS_FWD_TUN, /* IP-in-IP tunnel */
+  VIPD_IPVS_FWD_LOCAL, /* local node: only ever read from the kernel, never asked for */
 } VipdIpvsForward;
 
 /* What identifies a service in the kernel: either (protocol, address, port) or a firewall
@@ -37,7 +38,9 @@ typedef struct
   char scheduler[16];          /* "rr", "wrr", "lc", "wlc", "sh", "dh", "lblc", "sed", "nq", ... */
   gboolean persistent;
   guint32 persistence_timeout; /* seconds, when persistent */
-  guint32 netmask;             /* persistence granularity: IPv4 mask, or IPv6 prefix length */
+  guint32 netmask;             /* persistence granularity: IPv4 mask in network byte order
+                                * (htonl (0xffffff00) for a /24, as the kernel takes it) or
+                                * IPv6 prefix length; 0 means the full length (one client) */
   GArray *dests;               /* of VipdIpvsDest, sorted by vipd_ipvs_dest_compare() */
 } VipdIpvsService;
 
@@ -94,8 +97,20 @@ int vipd_ipvs_dest_compare (const VipdIpvsDest *a, const VipdIpvsDest *b); /* ad
  * unchanged entries never drop their connections. Returns a GArray of VipdIpvsOp. */
 GArray *vipd_ipvs_table_diff (const VipdIpvsTable *current, const VipdIpvsTable *desired);
 
-/* "TCP 192.0.2.100:80 wrr" / "FWM 7 rr", for logs and tests; newly allocated. */
+/* Whether two services need no EDIT_SERVICE between them: same key, scheduler and, when
+ * persistent, timeout and netmask (0 and the full length are the same netmask). */
+gboolean vipd_ipvs_service_equal (const VipdIpvsService *a, const VipdIpvsService *b);
+/* Whether two destinations need no EDIT_DEST between them (dests are not compared). */
+gboolean vipd_ipvs_dest_equal (const VipdIpvsDest *a, const VipdIpvsDest *b);
+
+/* "TCP 192.0.2.100:80 wrr" / "FWM 7 rr" / "FWM 7 IPv6 rr": key and scheduler, for logs and
+ * tests; newly allocated. */
 char *vipd_ipvs_service_describe (const VipdIpvsService *service);
-const char *vipd_ipvs_forward_to_string (VipdIpvsForward forward); /* "masq", "route", "tunnel" */
+/* "masq", "route", "tunnel", "local" */
+const char *vipd_ipvs_forward_to_string (VipdIpvsForward forward);
+/* "add-dest TCP 192.0.2.100:80 wrr -> 198.51.100.11:8080 masq weight 3", "del-service FWM 7 rr",
+ * "edit-service TCP 192.0.2.100:443 sh persistent 300 mask 255.255.255.0" (persistence on
+ * service additions and edits only), for logs and tests; newly allocated. */
+char *vipd_ipvs_op_describe (const VipdIpvsOp *op);
 
 G_END_DECLS
