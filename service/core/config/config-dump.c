@@ -256,6 +256,8 @@ dump_instance (GString *s, const VipdInstance *i)
         i->accept == VIPD_TRISTATE_UNSET ? "default" : i->accept ? "yes" : "no");
   if (i->use_vmac)
     line (s, 1, "use_vmac %s", str_or (i->vmac_name, "(default)"));
+  if (i->use_vmac && i->vmac_xmit_base)
+    line (s, 1, "vmac_xmit_base");
   if (i->dont_track_primary)
     line (s, 1, "dont_track_primary");
   line (s, 0, "}");

@@ -221,6 +221,92 @@ check_unicast (Check *c, VipdInstance *inst)
          family_name (inst->unicast_src_ip.family), family_name (inst->family));
 }
 
+/* An interface name the kernel takes: 1 to 15 bytes, no '/', ':' or white space, not "." or
+ * "..". */
+static const char *
+bad_ifname (const char *name)
+{
+  if (name[0] == '\0')
+    return "is empty";
+  if (strlen (name) > 15)
+    return "is longer than 15 characters, the kernel's limit for interface names";
+  if (strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
+    return "is not a usable interface name";
+  for (const char *p = name; *p; p++)
+    if (*p == '/' || *p == ':' || g_ascii_isspace (*p) || !g_ascii_isprint (*p))
+      return "has a character that interface names cannot have ('/', ':', white space)";
+  return NULL;
+}
+
+/* use_vmac: the macvlan name (default vrrp.<VRID>, vrrp6.<VRID> for IPv6: the two families
+ * need two virtual MACs, so two interfaces). */
+static void
+check_vmac (Check *c, VipdInstance *inst)
+{
+  const char *why;
+
+  if (!inst->use_vmac)
+    {
+      if (inst->vmac_xmit_base)
+        warn (c, &inst->vmac_xmit_base_loc,
+              "vmac_xmit_base without use_vmac ignored: adverts already go out on %s",
+              inst->interface ? inst->interface : "the interface");
+      return;
+    }
+  if (inst->vmac_name == NULL && inst->vrid >= 1 && inst->vrid <= 255)
+    inst->vmac_name = g_strdup_printf ("vrrp%s.%" G_GINT64_FORMAT,
+                                       inst->family == AF_INET6 ? "6" : "", inst->vrid);
+  if (inst->vmac_name == NULL)
+    return;
+  why = bad_ifname (inst->vmac_name);
+  if (why)
+    err (c, &inst->vmac_loc, "use_vmac name \"%s\" %s: write a name like vrrp.%" G_GINT64_FORMAT,
+         inst->vmac_name, why, inst->vrid >= 1 ? inst->vrid : 1);
+  else if (inst->interface && strcmp (inst->vmac_name, inst->interface) == 0)
+    err (c, &inst->vmac_loc,
+         "use_vmac name \"%s\" is the instance's own interface: the macvlan needs a name of its "
+         "own",
+         inst->vmac_name);
+  if (inst->vips->len == 0)
+    warn (c, &inst->vmac_loc, "use_vmac on \"%s\", which has no virtual_ipaddress: the macvlan "
+          "carries nothing", inst->name);
+}
+
+/* Two instances cannot share one macvlan: each has its own virtual MAC. */
+static void
+check_vmac_clash (Check *c)
+{
+  GPtrArray *all = c->config->instances;
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      VipdInstance *b = g_ptr_array_index (all, i);
+
+      /* A macvlan named like its own interface is reported by check_vmac. */
+      if (!b->use_vmac || b->vmac_name == NULL || g_strcmp0 (b->vmac_name, b->interface) == 0)
+        continue;
+      for (guint j = 0; j < all->len; j++)
+        {
+          VipdInstance *a = g_ptr_array_index (all, j);
+          g_autofree char *where = vipd_loc_format (&a->loc);
+
+          if (j != i && g_strcmp0 (a->interface, b->vmac_name) == 0)
+            err (c, &b->vmac_loc,
+                 "use_vmac name \"%s\" is the interface of instance \"%s\" (%s): rename the "
+                 "macvlan",
+                 b->vmac_name, a->name, where);
+          else if (j < i && a->use_vmac && g_strcmp0 (a->vmac_name, b->vmac_name) == 0)
+            err (c, &b->vmac_loc,
+                 "use_vmac name \"%s\" is already the macvlan of instance \"%s\" (%s): each "
+                 "instance needs a macvlan of its own; rename one",
+                 b->vmac_name, a->name, where);
+          else
+            continue;
+          break;
+        }
+    }
+}
+
 static void
 check_instance (Check *c, VipdInstance *inst)
 {
@@ -255,6 +341,7 @@ check_instance (Check *c, VipdInstance *inst)
   check_vips (c, inst);
   check_auth (c, inst);
   check_unicast (c, inst);
+  check_vmac (c, inst);
   check_refs (c, inst->track_scripts, "track_script", script_exists);
   check_refs (c, inst->track_files, "track_file", track_file_exists);
 }
@@ -339,6 +426,7 @@ vipd_config_validate (VipdConfig *config, VipdDiagList *diags)
   for (guint i = 0; i < config->instances->len; i++)
     check_instance (&c, g_ptr_array_index (config->instances, i));
   check_vrid_clash (&c);
+  check_vmac_clash (&c);
   check_sync_groups (&c);
 }
 
