@@ -11,6 +11,7 @@
 #include "notifier.h"
 #include "sync-group.h"
 #include "track-hub.h"
+#include "vmac.h"
 
 /* How often a planned stop checks whether every hand-over has completed. */
 #define HANDOVER_POLL_MS 5
@@ -30,6 +31,7 @@ struct _VipdDaemon
   VipdConfig *config;
   char *config_path;
   VipdVipNetlink *nl;
+  VipdVmacSet *vmacs;
   VipdLinkMonitor *mon;
   GPtrArray *instances;  /* VipdVrrpInstance*, owned */
   GHashTable *sockets;   /* key -> SocketEntry* */
@@ -123,6 +125,9 @@ vipd_daemon_new (VipdConfig *config, const char *config_path, const char *state_
   d->nl = vipd_vip_netlink_new (error);
   if (d->nl == NULL)
     return NULL;
+  d->vmacs = vipd_vmac_set_new (error);
+  if (d->vmacs == NULL)
+    return NULL;
   d->mon = vipd_link_monitor_new (&callbacks, d, error);
   if (d->mon == NULL)
     return NULL;
@@ -143,6 +148,8 @@ vipd_daemon_free (VipdDaemon *d)
     g_hash_table_destroy (d->sockets);
   if (d->instances)
     g_ptr_array_unref (d->instances);
+  /* After the instances: their VIPs and sockets leave the macvlans first. */
+  vipd_vmac_set_free (d->vmacs);
   vipd_notifier_free (d->notifier);
   vipd_link_monitor_free (d->mon);
   vipd_vip_netlink_free (d->nl);
@@ -218,6 +225,38 @@ attach_socket (VipdDaemon *d, VipdVrrpInstance *inst)
   else
     vipd_vrrp_instance_set_socket (inst, e->sock, e->sock ? NULL : "the socket could not be opened");
   g_ptr_array_add (e->instances, inst);
+}
+
+/* use_vmac: the macvlan, and a socket on it for adverts unless vmac_xmit_base. A failure
+ * leaves the instance in fault with the reason. */
+static void
+attach_vmac (VipdDaemon *d, VipdVrrpInstance *inst)
+{
+  const VipdInstance *conf = vipd_vrrp_instance_get_config (inst);
+  const char *vmac = vipd_instance_vip_interface (conf);
+  g_autoptr (GError) error = NULL;
+  VipdVrrpSocket *tx = NULL;
+
+  if (!conf->use_vmac || conf->family == AF_UNSPEC)
+    return;
+  if (vipd_vmac_set_add (d->vmacs, conf->interface, vmac, conf->family, (guint8) conf->vrid,
+                         &error)
+      && !conf->vmac_xmit_base)
+    tx = vipd_vrrp_socket_new (vmac, conf->family, NULL, TRUE, NULL, NULL, &error);
+  if (error)
+    vipd_log_instance (G_LOG_LEVEL_WARNING, conf->name, "%s", error->message);
+  vipd_vrrp_instance_set_tx_socket (inst, tx, error ? error->message : NULL);
+}
+
+/* After the instance has stopped (its VIPs are gone from the macvlan). */
+static void
+detach_vmac (VipdDaemon *d, VipdVrrpInstance *inst)
+{
+  const VipdInstance *conf = vipd_vrrp_instance_get_config (inst);
+
+  vipd_vrrp_instance_set_tx_socket (inst, NULL, NULL);
+  if (conf->use_vmac)
+    vipd_vmac_set_remove (d->vmacs, vipd_instance_vip_interface (conf));
 }
 
 static void
@@ -414,6 +453,7 @@ add_instance (VipdDaemon *d, const VipdInstance *conf)
   if (d->maintenance)
     vipd_vrrp_instance_admin (inst, VIPD_EV_MAINTENANCE_ON, 0, "maintenance (restored)");
   g_ptr_array_add (d->instances, inst);
+  attach_vmac (d, inst);
   attach_socket (d, inst);
   return inst;
 }
@@ -532,6 +572,7 @@ vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
 
       vipd_vrrp_instance_stop (inst);
       detach_socket (d, inst);
+      detach_vmac (d, inst);
       removed++;
     }
   g_ptr_array_set_size (old, 0);
@@ -650,6 +691,9 @@ vipd_daemon_stop_now (VipdDaemon *d)
 {
   for (guint i = 0; i < d->instances->len; i++)
     vipd_vrrp_instance_stop (g_ptr_array_index (d->instances, i));
+  /* A stopped vipd leaves no macvlan behind, and the bases' ARP settings as they were. */
+  for (guint i = 0; i < d->instances->len; i++)
+    detach_vmac (d, g_ptr_array_index (d->instances, i));
 }
 
 void

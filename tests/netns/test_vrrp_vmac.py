@@ -1,0 +1,151 @@
+#!/usr/bin/python3
+"""use_vmac: the VIP lives on a bridge-mode macvlan with the RFC's virtual MAC, so a client's
+neighbour entry for it never changes when the VIP moves.
+
+IPv4 (VRID 51, 00:00:5e:00:01:33, under vrrp_strict without accept): the master's macvlan holds
+the VIP, the base interfaces get arp_ignore=1 / arp_filter=1, the client's entry is the virtual
+MAC, the VIP answers pings; a kill -9 moves the VIP to the backup's macvlan and a client whose
+entry is pinned to the virtual MAC (it cannot ARP again) still reaches it; the restarted node
+takes over its own leftover macvlan; a stop removes the macvlan and restores the ARP settings.
+
+IPv6 (VRID 52, 00:00:5e:00:02:34): the two macvlans have different random link-local
+addresses, the backup names the master's macvlan link-local address, the client's entry is the
+virtual MAC, and a reload without the instance removes the macvlan.
+"""
+
+import json
+import signal
+import sys
+import time
+
+import vipd_bed
+
+ADV = 0.1
+VIP4, VIP6 = "192.0.2.50", "2001:db8::50"
+MAC4, MAC6 = "00:00:5e:00:01:33", "00:00:5e:00:02:34"
+
+
+def conf(name, priority, vrid, vip, strict=False, extra=""):
+    return ("global_defs {\n  router_id %s\n%s}\n"
+            "vrrp_instance VI {\n  state BACKUP\n  interface eth0\n  virtual_router_id %d\n"
+            "  priority %d\n  version 3\n  advert_int %s\n  use_vmac\n%s"
+            "  virtual_ipaddress {\n    %s\n  }\n}\n"
+            % (name, "  vrrp_strict\n" if strict else "", vrid, priority, ADV, extra, vip))
+
+
+class Vmac(vipd_bed.VipdTest):
+    def sysctl(self, node, ifname, key):
+        out = self.bed.run(node, ["cat", "/proc/sys/net/ipv4/conf/%s/%s" % (ifname, key)])
+        return int(out.stdout.strip())
+
+    def arp_settings(self, node, ifname="eth0"):
+        return tuple(self.sysctl(node, ifname, k) for k in ("arp_ignore", "arp_filter",
+                                                             "arp_announce"))
+
+    def link(self, node, ifname):
+        """`ip -d -j link show ifname` in node, or None when there is no such interface."""
+        res = self.bed.run(node, ["ip", "-d", "-j", "link", "show", "dev", ifname], check=False)
+        if res.returncode != 0:
+            return None
+        return json.loads(res.stdout)[0]
+
+    def client_mac(self, vip):
+        n = self.bed.neigh("client", vip)
+        return n.get("lladdr") if n else None
+
+    def test_ipv4(self):
+        bed = self.make_bed(nodes=2)
+        before = {n: self.arp_settings(n) for n in ("node1", "node2")}
+        c1 = self.write_conf("n1.conf", conf("n1", 200, 51, VIP4 + "/24", strict=True))
+        c2 = self.write_conf("n2.conf", conf("n2", 100, 51, VIP4 + "/24", strict=True))
+        self.start("node2", c2)
+        self.start("node1", c1)
+        self.wait_owner(VIP4, "node1", vipd_bed.master_down(100, ADV) + 3, ifname="vrrp.51")
+        for node in ("node1", "node2"):
+            link = self.link(node, "vrrp.51")
+            self.assertIsNotNone(link, "no macvlan on " + node)
+            self.assertEqual(link["address"], MAC4)
+            info = link["linkinfo"]
+            self.assertEqual(info["info_kind"], "macvlan")
+            self.assertEqual(info["info_data"]["mode"], "bridge")
+            self.assertEqual(link["link"], "eth0")
+            self.assertEqual(self.arp_settings(node), (1, 1, 2))
+            self.assertEqual(self.sysctl(node, "vrrp.51", "arp_ignore"), 1)
+        self.assertFalse(self.has("node1", VIP4), "the VIP is on eth0 as well")
+        self.assertFalse(self.has("node2", VIP4, "vrrp.51"))
+
+        # vrrp_strict without accept: vipd installs no drop table, the VIP answers.
+        self.assertTrue(self.ping_once(VIP4), "the VIP does not answer pings under vrrp_strict")
+        self.assertEqual(self.client_mac(VIP4), MAC4)
+        # The base keeps answering for its own address, with its own MAC.
+        self.assertTrue(self.ping_once(bed.ipv4("node1")))
+        self.assertEqual(self.client_mac(bed.ipv4("node1")), bed.mac("node1"))
+
+        # From now on the client cannot ARP again: its entry is pinned to the virtual MAC.
+        bed.run("client", ["ip", "neigh", "replace", VIP4, "lladdr", MAC4, "dev", "eth0",
+                           "nud", "permanent"])
+        pinger = self.start_pinger(VIP4, 0.05, 4.0)
+        time.sleep(0.5)
+        self.kill("node1", signal.SIGKILL)
+        bed.wait_for(lambda: self.has("node2", VIP4, "vrrp.51"),
+                     vipd_bed.master_down(100, ADV) + 3, "the VIP on node2")
+        res = self.pinger_result(pinger)
+        self.assertGreater(res["received"], 0)
+        lost_after = [q for q in res["lost"] if q > 40]  # 0.5 s + a generous 1.5 s of failover
+        self.assertEqual(lost_after, [], "pings to the virtual MAC lost after the failover: %s"
+                         % res)
+        self.assertEqual(self.client_mac(VIP4), MAC4)
+
+        # The killed node left its macvlan behind; a new start takes it over and preempts.
+        self.assertIsNotNone(self.link("node1", "vrrp.51"))
+        self.start("node1", c1)
+        self.wait_log("node1", "left from an earlier run", 5)
+        self.wait_owner(VIP4, "node1", vipd_bed.master_down(200, ADV) + 3, ifname="vrrp.51")
+        self.assertTrue(self.ping_once(VIP4))
+
+        # A stop leaves no macvlan, and the base's ARP settings as they were before the first
+        # start (node1's were changed by the killed run, which could not put them back).
+        for node in ("node1", "node2"):
+            self.assertEqual(self.kill(node, signal.SIGTERM, 10), 0)
+            self.assertIsNone(self.link(node, "vrrp.51"), "macvlan left on " + node)
+        self.assertEqual(self.arp_settings("node2"), before["node2"])
+
+    def test_ipv6(self):
+        bed = self.make_bed(nodes=2)
+        c1 = self.write_conf("n1.conf", conf("n1", 200, 52, VIP6 + "/64"))
+        c2 = self.write_conf("n2.conf", conf("n2", 100, 52, VIP6 + "/64"))
+        self.start("node2", c2)
+        self.start("node1", c1)
+        self.wait_owner(VIP6, "node1", vipd_bed.master_down(100, ADV) + 3, ifname="vrrp6.52")
+        ll = {}
+        for node in ("node1", "node2"):
+            link = self.link(node, "vrrp6.52")
+            self.assertIsNotNone(link, "no macvlan on " + node)
+            self.assertEqual(link["address"], MAC6)
+            self.assertEqual(link["linkinfo"]["info_data"]["mode"], "bridge")
+            self.assertEqual(link.get("inet6_addr_gen_mode"), "random")
+            ll[node] = bed.wait_for(lambda: bed.link_local(node, "vrrp6.52"), 3,
+                                    "a link-local address on vrrp6.52 of " + node)
+        self.assertNotEqual(ll["node1"], ll["node2"], "both macvlans have one link-local address")
+        # The EUI-64 address of the virtual MAC would be the same on every router.
+        self.assertNotEqual(ll["node1"], "fe80::200:5eff:fe00:234")
+        # The backup sees the master's macvlan as the source of the adverts.
+        self.wait_log("node2", "advert from %s, priority 200" % ll["node1"], 5)
+        self.assertTrue(self.ping_once6(VIP6))
+        self.assertEqual(self.client_mac(VIP6), MAC6)
+
+        # A reload without the instance removes the macvlan.
+        with open(c2, "w") as f:
+            f.write("global_defs {\n  router_id n2\n}\n")
+        self.vipd["node2"].popen.send_signal(signal.SIGHUP)
+        bed.wait_for(lambda: self.link("node2", "vrrp6.52") is None, 5,
+                     "the macvlan of the removed instance to go")
+        self.assertIsNotNone(self.link("node1", "vrrp6.52"))
+
+    def ping_once6(self, addr):
+        res = self.bed.run("client", ["ping", "-6", "-c", "1", "-W", "2", addr], check=False)
+        return res.returncode == 0
+
+
+if __name__ == "__main__":
+    sys.exit(vipd_bed.main(Vmac))
