@@ -345,6 +345,19 @@ vipd_vmac_set_remove (VipdVmacSet *set, const char *name)
   base_release (set, base);
 }
 
+void
+vipd_vmac_set_forget (VipdVmacSet *set, const char *name)
+{
+  Vmac *v = g_hash_table_lookup (set->vmacs, name);
+  g_autofree char *base = NULL;
+
+  if (v == NULL)
+    return;
+  base = g_strdup (v->base);
+  g_hash_table_remove (set->vmacs, name);
+  base_release (set, base);
+}
+
 gboolean
 vipd_vmac_set_has (VipdVmacSet *set, const char *name)
 {

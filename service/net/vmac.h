@@ -31,6 +31,9 @@ gboolean vipd_vmac_set_add (VipdVmacSet *set, const char *base, const char *name
                             guint8 vrid, GError **error);
 /* Deletes name when this set made it; the base's settings return with its last macvlan. */
 void vipd_vmac_set_remove (VipdVmacSet *set, const char *name);
+/* Forgets name without deleting it: the kernel already removed it (its base went, or someone
+ * deleted it). */
+void vipd_vmac_set_forget (VipdVmacSet *set, const char *name);
 /* Whether name is a macvlan of this set. */
 gboolean vipd_vmac_set_has (VipdVmacSet *set, const char *name);
 

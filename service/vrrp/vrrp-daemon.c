@@ -66,11 +66,41 @@ socket_entry_free (gpointer data)
   g_free (e);
 }
 
+static void attach_vmac (VipdDaemon *d, VipdVrrpInstance *inst);
+
+/* A macvlan that vanished under us is made again; so is one that could not be made while its
+ * base was missing, once the base is back. */
+static void
+repair_vmacs (VipdDaemon *d, const VipdLinkInfo *link)
+{
+  for (guint i = 0; i < d->instances->len && !d->stopping; i++)
+    {
+      VipdVrrpInstance *inst = g_ptr_array_index (d->instances, i);
+      const VipdInstance *conf = vipd_vrrp_instance_get_config (inst);
+      const char *vmac = vipd_instance_vip_interface (conf);
+
+      if (!conf->use_vmac)
+        continue;
+      if (link->removed && g_strcmp0 (link->name, vmac) == 0
+          && vipd_vmac_set_has (d->vmacs, vmac))
+        {
+          vipd_log_instance (G_LOG_LEVEL_WARNING, conf->name,
+                             "macvlan %s was removed by someone else: making it again", vmac);
+          vipd_vmac_set_forget (d->vmacs, vmac);
+          attach_vmac (d, inst);
+        }
+      else if (!link->removed && g_strcmp0 (link->name, conf->interface) == 0
+               && !vipd_vmac_set_has (d->vmacs, vmac))
+        attach_vmac (d, inst);
+    }
+}
+
 static void
 on_link_changed (const VipdLinkInfo *link, gpointer user_data)
 {
   VipdDaemon *d = user_data;
 
+  repair_vmacs (d, link);
   for (guint i = 0; i < d->instances->len; i++)
     vipd_vrrp_instance_link_changed (g_ptr_array_index (d->instances, i), link);
   if (d->hub)

@@ -159,16 +159,6 @@ vipd_vrrp_instance_set_socket (VipdVrrpInstance *inst, VipdVrrpSocket *sock,
   inst->socket_error = g_strdup (error_message);
 }
 
-void
-vipd_vrrp_instance_set_tx_socket (VipdVrrpInstance *inst, VipdVrrpSocket *sock,
-                                  const char *error_message)
-{
-  vipd_vrrp_socket_free (inst->tx_sock);
-  inst->tx_sock = sock;
-  g_free (inst->vmac_error);
-  inst->vmac_error = g_strdup (error_message);
-}
-
 /* --- timer: one deadline source armed at the state machine's next deadline --- */
 
 static gboolean
@@ -486,6 +476,22 @@ vipd_vrrp_instance_address_changed (VipdVrrpInstance *inst, const VipdAddrEvent 
     return;
   if ((int) if_nametoindex (source_ifname (inst->conf)) == ev->ifindex)
     set_faults (inst, link_faults (inst));
+}
+
+void
+vipd_vrrp_instance_set_tx_socket (VipdVrrpInstance *inst, VipdVrrpSocket *sock,
+                                  const char *error_message)
+{
+  vipd_vrrp_socket_free (inst->tx_sock);
+  inst->tx_sock = sock;
+  g_free (inst->vmac_error);
+  inst->vmac_error = g_strdup (error_message);
+  if (!inst->started)
+    return;
+  /* A macvlan made again (it vanished under us) has lost the VIPs it carried. */
+  if (error_message == NULL && vipd_vip_holder_is_held (inst->vips))
+    vipd_vip_holder_take (inst->vips, (guint64) g_get_monotonic_time ());
+  set_faults (inst, link_faults (inst));
 }
 
 /* --- trackers and sync groups --- */

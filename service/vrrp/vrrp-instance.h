@@ -45,7 +45,9 @@ void vipd_vrrp_instance_set_changed_func (VipdVrrpInstance *inst, VipdInstanceCh
 void vipd_vrrp_instance_set_socket (VipdVrrpInstance *inst, VipdVrrpSocket *sock,
                                     const char *error_message);
 /* use_vmac: the socket adverts go out on (owned; NULL to send on the receive socket), or the
- * reason the macvlan or its socket could not be made (the instance stays in fault). */
+ * reason the macvlan or its socket could not be made (the instance stays in fault until it is
+ * called again without one). On a running instance that holds its VIPs, a new macvlan gets
+ * them back. */
 void vipd_vrrp_instance_set_tx_socket (VipdVrrpInstance *inst, VipdVrrpSocket *sock,
                                        const char *error_message);
 

@@ -14,11 +14,16 @@ virtual MAC, and a reload without the instance removes the macvlan.
 """
 
 import json
+import os
 import signal
+import subprocess
 import sys
 import time
 
 import vipd_bed
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "dbus"))
+import privbus  # noqa: E402
 
 ADV = 0.1
 VIP4, VIP6 = "192.0.2.50", "2001:db8::50"
@@ -103,6 +108,14 @@ class Vmac(vipd_bed.VipdTest):
         self.wait_owner(VIP4, "node1", vipd_bed.master_down(200, ADV) + 3, ifname="vrrp.51")
         self.assertTrue(self.ping_once(VIP4))
 
+        # Someone deletes the master's macvlan: vipd makes it again and puts the VIP back.
+        bed.run("node1", ["ip", "link", "del", "vrrp.51"])
+        self.wait_log("node1", "macvlan vrrp.51 was removed by someone else", 5)
+        bed.wait_for(lambda: self.has("node1", VIP4, "vrrp.51"), 5,
+                     "the VIP back on node1's new macvlan")
+        self.assertEqual(self.link("node1", "vrrp.51")["address"], MAC4)
+        self.assertTrue(self.ping_once(VIP4))
+
         # A stop leaves no macvlan, and the base's ARP settings as they were before the first
         # start (node1's were changed by the killed run, which could not put them back).
         for node in ("node1", "node2"):
@@ -112,10 +125,16 @@ class Vmac(vipd_bed.VipdTest):
 
     def test_ipv6(self):
         bed = self.make_bed(nodes=2)
+        bus = privbus.PrivateBus(bed.tmpdir)
+        bus.start()
+        bed.on_teardown(bus.teardown)
         c1 = self.write_conf("n1.conf", conf("n1", 200, 52, VIP6 + "/64"))
         c2 = self.write_conf("n2.conf", conf("n2", 100, 52, VIP6 + "/64"))
         self.start("node2", c2)
-        self.start("node1", c1)
+        # node1's vipd is on a bus: the macvlan shows as VirtualMacInterface.
+        self.vipd["node1"] = bed.start("node1", [vipd_bed.VIPD, "-l", "-D", "-f", c1],
+                                       bed.log("vipd-node1"), env=bus.env(os.environ))
+        bed.wait_log(self.vipd["node1"], "started ", 5)
         self.wait_owner(VIP6, "node1", vipd_bed.master_down(100, ADV) + 3, ifname="vrrp6.52")
         ll = {}
         for node in ("node1", "node2"):
@@ -133,6 +152,10 @@ class Vmac(vipd_bed.VipdTest):
         self.wait_log("node2", "advert from %s, priority 200" % ll["node1"], 5)
         self.assertTrue(self.ping_once6(VIP6))
         self.assertEqual(self.client_mac(VIP6), MAC6)
+        prop = bed.wait_for(lambda: self.bus_prop(bus, "VirtualMacInterface"), 10,
+                            "vipd on the bus")
+        self.assertEqual(prop, 's "vrrp6.52"')
+        self.assertEqual(self.bus_prop(bus, "Interface"), 's "eth0"')
 
         # A reload without the instance removes the macvlan.
         with open(c2, "w") as f:
@@ -141,6 +164,14 @@ class Vmac(vipd_bed.VipdTest):
         bed.wait_for(lambda: self.link("node2", "vrrp6.52") is None, 5,
                      "the macvlan of the removed instance to go")
         self.assertIsNotNone(self.link("node1", "vrrp6.52"))
+
+    @staticmethod
+    def bus_prop(bus, name):
+        res = subprocess.run(["busctl", "--address=" + bus.env()["DBUS_SYSTEM_BUS_ADDRESS"],
+                              "get-property", "org.vipd.Vrrp1", "/org/vipd/Vrrp1/instance/VI",
+                              "org.vipd.Vrrp1.Instance", name],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return res.stdout.strip() if res.returncode == 0 else None
 
     def ping_once6(self, addr):
         res = self.bed.run("client", ["ping", "-6", "-c", "1", "-W", "2", addr], check=False)
