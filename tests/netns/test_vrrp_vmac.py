@@ -9,8 +9,10 @@ entry is pinned to the virtual MAC (it cannot ARP again) still reaches it; the r
 takes over its own leftover macvlan; a stop removes the macvlan and restores the ARP settings.
 
 IPv6 (VRID 52, 00:00:5e:00:02:34): the two macvlans have different random link-local
-addresses, the backup names the master's macvlan link-local address, the client's entry is the
-virtual MAC, and a reload without the instance removes the macvlan.
+addresses, the master's adverts leave its macvlan (virtual MAC, the macvlan's link-local
+address), the client's entry is the virtual MAC and D-Bus shows the macvlan; a reload that drops
+the instance removes the macvlan, and the other node, with vmac_xmit_base, advertises from its
+base interface while the VIP sits on its macvlan.
 """
 
 import json
@@ -24,6 +26,9 @@ import vipd_bed
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "dbus"))
 import privbus  # noqa: E402
+
+WATCH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "interop",
+                     "advert_watch.py")
 
 ADV = 0.1
 VIP4, VIP6 = "192.0.2.50", "2001:db8::50"
@@ -128,8 +133,11 @@ class Vmac(vipd_bed.VipdTest):
         bus = privbus.PrivateBus(bed.tmpdir)
         bus.start()
         bed.on_teardown(bus.teardown)
+        watch = bed.start("client", ["/usr/bin/python3", WATCH, "eth0"], bed.log("adverts"))
+        bed.wait_log(watch, "ready", 10)
         c1 = self.write_conf("n1.conf", conf("n1", 200, 52, VIP6 + "/64"))
-        c2 = self.write_conf("n2.conf", conf("n2", 100, 52, VIP6 + "/64"))
+        c2 = self.write_conf("n2.conf", conf("n2", 100, 52, VIP6 + "/64",
+                                             extra="  vmac_xmit_base\n"))
         self.start("node2", c2)
         # node1's vipd is on a bus: the macvlan shows as VirtualMacInterface.
         self.vipd["node1"] = bed.start("node1", [vipd_bed.VIPD, "-l", "-D", "-f", c1],
@@ -148,7 +156,9 @@ class Vmac(vipd_bed.VipdTest):
         self.assertNotEqual(ll["node1"], ll["node2"], "both macvlans have one link-local address")
         # The EUI-64 address of the virtual MAC would be the same on every router.
         self.assertNotEqual(ll["node1"], "fe80::200:5eff:fe00:234")
-        # The backup sees the master's macvlan as the source of the adverts.
+        # The master's adverts leave its macvlan: virtual MAC, the macvlan's link-local address.
+        bed.wait_for(lambda: self.adverts(watch, ll["node1"]), 3, "node1's adverts")
+        self.assertEqual({a["mac"] for a in self.adverts(watch, ll["node1"])}, {MAC6})
         self.wait_log("node2", "advert from %s, priority 200" % ll["node1"], 5)
         self.assertTrue(self.ping_once6(VIP6))
         self.assertEqual(self.client_mac(VIP6), MAC6)
@@ -157,13 +167,32 @@ class Vmac(vipd_bed.VipdTest):
         self.assertEqual(prop, 's "vrrp6.52"')
         self.assertEqual(self.bus_prop(bus, "Interface"), 's "eth0"')
 
-        # A reload without the instance removes the macvlan.
-        with open(c2, "w") as f:
-            f.write("global_defs {\n  router_id n2\n}\n")
-        self.vipd["node2"].popen.send_signal(signal.SIGHUP)
-        bed.wait_for(lambda: self.link("node2", "vrrp6.52") is None, 5,
+        # A reload that drops the instance removes the master's macvlan; node2 takes over and,
+        # with vmac_xmit_base, advertises from its base interface while the VIP is on its
+        # macvlan: the client's entry stays the virtual MAC.
+        with open(c1, "w") as f:
+            f.write("global_defs {\n  router_id n1\n}\n")
+        self.vipd["node1"].popen.send_signal(signal.SIGHUP)
+        bed.wait_for(lambda: self.link("node1", "vrrp6.52") is None, 5,
                      "the macvlan of the removed instance to go")
-        self.assertIsNotNone(self.link("node1", "vrrp6.52"))
+        bed.wait_for(lambda: self.has("node2", VIP6, "vrrp6.52"),
+                     vipd_bed.master_down(100, ADV) + 3, "the VIP on node2's macvlan")
+        self.assertFalse(self.has("node1", VIP6), "the VIP moved to node1's eth0")
+        ll2 = bed.link_local("node2")
+        bed.wait_for(lambda: self.adverts(watch, ll2), 3, "node2's adverts from eth0")
+        self.assertEqual({a["mac"] for a in self.adverts(watch, ll2)}, {bed.mac("node2")})
+        self.assertEqual(self.adverts(watch, ll["node2"]), [], "node2 advertised from its macvlan")
+        self.assertTrue(self.ping_once6(VIP6))
+        self.assertEqual(self.client_mac(VIP6), MAC6)
+
+    @staticmethod
+    def adverts(watch, src):
+        out = []
+        for line in watch.lines():
+            a = json.loads(line)
+            if a.get("src") == src and a.get("prio", 0) > 0:
+                out.append(a)
+        return out
 
     @staticmethod
     def bus_prop(bus, name):
