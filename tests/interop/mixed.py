@@ -294,8 +294,9 @@ def run_case(name):
 
             # 2. Graceful stop of the master: priority 0, the middle one takes over.
             t0 = time.monotonic()
-            high.stop()
+            rc = high.stop()
             high.running_now = False
+            assert rc == 0, "%s exited %s on SIGTERM" % (high, rc)
             zero = [a for a in c.adverts(t0 - 0.2) if a["prio"] == 0
                     and c.node_of(a["src"]) == high.node]
             assert zero, "%s sent no priority-0 advert when it stopped" % high
