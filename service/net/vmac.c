@@ -228,7 +228,8 @@ create (VipdVmacSet *set, const char *base, int base_index, const char *name, co
   lladdr = nl_addr_build (AF_LLC, mac, 6);
   if (link == NULL || lladdr == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "out of memory building a netlink request");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "out of memory building a netlink request");
       return FALSE;
     }
   rtnl_link_set_name (link, name);

@@ -353,7 +353,8 @@ fault_reason (const VipdVrrpInstance *inst)
   if (inst->faults & FAULT_NM)
     return g_strdup (inst->nm_reason);
   if (inst->faults & FAULT_NO_SOURCE)
-    return g_strdup_printf ("interface %s has no %s address to send from", source_ifname (inst->conf),
+    return g_strdup_printf ("interface %s has no %s address to send from",
+                            source_ifname (inst->conf),
                             inst->conf->family == AF_INET6 ? "IPv6 link-local" : "IPv4");
   if (inst->faults & FAULT_TRACK)
     return g_strdup (inst->track_reason);

@@ -171,7 +171,7 @@ class Daemon(K.Router):
                                                           priority, family))
         self.family = family
         if kind == "vipd":
-            self.vip_dev = "vrrp.%d" % VRID if family == 4 else "vrrp6.%d" % VRID
+            self.vip_dev = "vrrp.%d" % VRID
         else:
             self.vip_dev = "eth0"
 

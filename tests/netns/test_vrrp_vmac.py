@@ -143,16 +143,16 @@ class Vmac(vipd_bed.VipdTest):
         self.vipd["node1"] = bed.start("node1", [vipd_bed.VIPD, "-l", "-D", "-f", c1],
                                        bed.log("vipd-node1"), env=bus.env(os.environ))
         bed.wait_log(self.vipd["node1"], "started ", 5)
-        self.wait_owner(VIP6, "node1", vipd_bed.master_down(100, ADV) + 3, ifname="vrrp6.52")
+        self.wait_owner(VIP6, "node1", vipd_bed.master_down(100, ADV) + 3, ifname="vrrp.52")
         ll = {}
         for node in ("node1", "node2"):
-            link = self.link(node, "vrrp6.52")
+            link = self.link(node, "vrrp.52")
             self.assertIsNotNone(link, "no macvlan on " + node)
             self.assertEqual(link["address"], MAC6)
             self.assertEqual(link["linkinfo"]["info_data"]["mode"], "bridge")
             self.assertEqual(link.get("inet6_addr_gen_mode"), "random")
-            ll[node] = bed.wait_for(lambda: bed.link_local(node, "vrrp6.52"), 3,
-                                    "a link-local address on vrrp6.52 of " + node)
+            ll[node] = bed.wait_for(lambda: bed.link_local(node, "vrrp.52"), 3,
+                                    "a link-local address on vrrp.52 of " + node)
         self.assertNotEqual(ll["node1"], ll["node2"], "both macvlans have one link-local address")
         # The EUI-64 address of the virtual MAC would be the same on every router.
         self.assertNotEqual(ll["node1"], "fe80::200:5eff:fe00:234")
@@ -164,7 +164,7 @@ class Vmac(vipd_bed.VipdTest):
         self.assertEqual(self.client_mac(VIP6), MAC6)
         prop = bed.wait_for(lambda: self.bus_prop(bus, "VirtualMacInterface"), 10,
                             "vipd on the bus")
-        self.assertEqual(prop, 's "vrrp6.52"')
+        self.assertEqual(prop, 's "vrrp.52"')
         self.assertEqual(self.bus_prop(bus, "Interface"), 's "eth0"')
 
         # A reload that drops the instance removes the master's macvlan; node2 takes over and,
@@ -173,9 +173,9 @@ class Vmac(vipd_bed.VipdTest):
         with open(c1, "w") as f:
             f.write("global_defs {\n  router_id n1\n}\n")
         self.vipd["node1"].popen.send_signal(signal.SIGHUP)
-        bed.wait_for(lambda: self.link("node1", "vrrp6.52") is None, 5,
+        bed.wait_for(lambda: self.link("node1", "vrrp.52") is None, 5,
                      "the macvlan of the removed instance to go")
-        bed.wait_for(lambda: self.has("node2", VIP6, "vrrp6.52"),
+        bed.wait_for(lambda: self.has("node2", VIP6, "vrrp.52"),
                      vipd_bed.master_down(100, ADV) + 3, "the VIP on node2's macvlan")
         self.assertFalse(self.has("node1", VIP6), "the VIP moved to node1's eth0")
         ll2 = bed.link_local("node2")

@@ -148,7 +148,7 @@ typedef struct
   gboolean smtp_alert;
   VipdTristate accept;
   gboolean use_vmac;
-  char *vmac_name; /* validation fills in the default: vrrp.<vrid>, vrrp6.<vrid> for IPv6 */
+  char *vmac_name; /* validation fills in keepalived's default, vrrp.<vrid> or vrrpN.<vrid> */
   VipdLoc vmac_loc;
   gboolean vmac_xmit_base; /* adverts go out on the base interface, not the macvlan */
   VipdLoc vmac_xmit_base_loc;

@@ -238,8 +238,7 @@ bad_ifname (const char *name)
   return NULL;
 }
 
-/* use_vmac: the macvlan name (default vrrp.<VRID>, vrrp6.<VRID> for IPv6: the two families
- * need two virtual MACs, so two interfaces). */
+/* use_vmac: the macvlan's name (check_vmac_names gives the default). */
 static void
 check_vmac (Check *c, VipdInstance *inst)
 {
@@ -253,9 +252,6 @@ check_vmac (Check *c, VipdInstance *inst)
               inst->interface ? inst->interface : "the interface");
       return;
     }
-  if (inst->vmac_name == NULL && inst->vrid >= 1 && inst->vrid <= 255)
-    inst->vmac_name = g_strdup_printf ("vrrp%s.%" G_GINT64_FORMAT,
-                                       inst->family == AF_INET6 ? "6" : "", inst->vrid);
   if (inst->vmac_name == NULL)
     return;
   why = bad_ifname (inst->vmac_name);
@@ -270,6 +266,45 @@ check_vmac (Check *c, VipdInstance *inst)
   if (inst->vips->len == 0)
     warn (c, &inst->vmac_loc, "use_vmac on \"%s\", which has no virtual_ipaddress: the macvlan "
           "carries nothing", inst->name);
+}
+
+static gboolean
+name_taken (GPtrArray *all, const char *name)
+{
+  for (guint i = 0; i < all->len; i++)
+    {
+      const VipdInstance *o = g_ptr_array_index (all, i);
+
+      if (g_strcmp0 (o->interface, name) == 0
+          || (o->use_vmac && g_strcmp0 (o->vmac_name, name) == 0))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* keepalived's default macvlan name: vrrp.VRID, or when another instance already has that
+ * name (the IPv4 and IPv6 instances of one VRID need a macvlan each), vrrp1.VRID, vrrp2.VRID... */
+static void
+name_default_vmacs (Check *c)
+{
+  GPtrArray *all = c->config->instances;
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      VipdInstance *inst = g_ptr_array_index (all, i);
+
+      if (!inst->use_vmac || inst->vmac_name != NULL || inst->vrid < 1 || inst->vrid > 255)
+        continue;
+      for (guint n = 0; inst->vmac_name == NULL; n++)
+        {
+          g_autofree char *name = n == 0 ? g_strdup_printf ("vrrp.%" G_GINT64_FORMAT, inst->vrid)
+                                         : g_strdup_printf ("vrrp%u.%" G_GINT64_FORMAT, n,
+                                                            inst->vrid);
+
+          if (!name_taken (all, name))
+            inst->vmac_name = g_steal_pointer (&name);
+        }
+    }
 }
 
 /* Two instances cannot share one macvlan: each has its own virtual MAC. */
@@ -423,6 +458,8 @@ vipd_config_validate (VipdConfig *config, VipdDiagList *diags)
       if (t->file == NULL)
         err (&c, &t->loc, "vrrp_track_file \"%s\" has no file: add \"file <path>\"", t->name);
     }
+  /* Defaults first: the checks then see every instance's macvlan name. */
+  name_default_vmacs (&c);
   for (guint i = 0; i < config->instances->len; i++)
     check_instance (&c, g_ptr_array_index (config->instances, i));
   check_vrid_clash (&c);

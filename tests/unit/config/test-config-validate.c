@@ -333,12 +333,13 @@ test_vmac_defaults (void)
 
   assert_count (d, VIPD_DIAG_ERROR, 0);
   assert_count (d, VIPD_DIAG_WARNING, 0);
-  /* One macvlan per virtual MAC: 00:00:5e:00:01:07 and 00:00:5e:00:02:07 need two. */
+  /* One macvlan per virtual MAC: 00:00:5e:00:01:07 and 00:00:5e:00:02:07 need two, named as
+   * keepalived 2.2.7 names them. */
   g_assert_cmpstr (i4->vmac_name, ==, "vrrp.7");
-  g_assert_cmpstr (i6->vmac_name, ==, "vrrp6.7");
+  g_assert_cmpstr (i6->vmac_name, ==, "vrrp1.7");
   g_assert_cmpstr (vipd_instance_vip_interface (i4), ==, "vrrp.7");
   g_assert_cmpstr (vipd_instance_xmit_interface (i4), ==, "vrrp.7");
-  g_assert_cmpstr (vipd_instance_vip_interface (i6), ==, "vrrp6.7");
+  g_assert_cmpstr (vipd_instance_vip_interface (i6), ==, "vrrp1.7");
   g_assert_cmpstr (vipd_instance_xmit_interface (i6), ==, "eth0");
   g_assert_cmpstr (vipd_instance_vip_interface (ip), ==, "eth1");
   g_assert_cmpstr (vipd_instance_xmit_interface (ip), ==, "eth1");
@@ -399,7 +400,8 @@ test_vmac_errors (void)
   assert_error (d, 28, 12, "use_vmac name \"vm3\" is already the macvlan of instance \"C\"");
   assert_warning (d, 36, 3, "vmac_xmit_base without use_vmac ignored");
   assert_error (d, 44, 12, "use_vmac name \"vm5\" is the interface of instance \"E\"");
-  assert_error (d, 52, 12, "use_vmac name \"a/b\" has a character that interface names cannot have");
+  assert_error (d, 52, 12,
+                "use_vmac name \"a/b\" has a character that interface names cannot have");
   assert_count (d, VIPD_DIAG_ERROR, 5);
 }
 
