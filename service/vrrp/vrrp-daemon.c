@@ -593,6 +593,9 @@ vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
         {
           vipd_vrrp_instance_reconfigure (inst, conf, &config->global);
           g_ptr_array_add (d->instances, inst);
+          /* A reload retries a macvlan that could not be made. */
+          if (conf->use_vmac && !vipd_vmac_set_has (d->vmacs, vipd_instance_vip_interface (conf)))
+            attach_vmac (d, inst);
           kept++;
         }
     }

@@ -483,12 +483,21 @@ void
 vipd_vrrp_instance_set_tx_socket (VipdVrrpInstance *inst, VipdVrrpSocket *sock,
                                   const char *error_message)
 {
+  gboolean was_fault = inst->vmac_error != NULL;
+
   vipd_vrrp_socket_free (inst->tx_sock);
   inst->tx_sock = sock;
   g_free (inst->vmac_error);
   inst->vmac_error = g_strdup (error_message);
   if (!inst->started)
     return;
+  if (was_fault && error_message == NULL && (inst->faults & ~FAULT_NO_VMAC) == 0)
+    {
+      /* The fault-cleared line says why. */
+      g_free (inst->track_reason);
+      inst->track_reason = g_strdup_printf ("macvlan %s is up",
+                                            vipd_instance_vip_interface (inst->conf));
+    }
   /* A macvlan made again (it vanished under us) has lost the VIPs it carried. */
   if (error_message == NULL && vipd_vip_holder_is_held (inst->vips))
     vipd_vip_holder_take (inst->vips, (guint64) g_get_monotonic_time ());

@@ -13,6 +13,9 @@ addresses, the master's adverts leave its macvlan (virtual MAC, the macvlan's li
 address), the client's entry is the virtual MAC and D-Bus shows the macvlan; a reload that drops
 the instance removes the macvlan, and the other node, with vmac_xmit_base, advertises from its
 base interface while the VIP sits on its macvlan.
+
+An interface that already has the macvlan's name and is not vipd's keeps the instance in fault
+with the reason, until a reload finds the name free.
 """
 
 import json
@@ -184,6 +187,30 @@ class Vmac(vipd_bed.VipdTest):
         self.assertEqual(self.adverts(watch, ll["node2"]), [], "node2 advertised from its macvlan")
         self.assertTrue(self.ping_once6(VIP6))
         self.assertEqual(self.client_mac(VIP6), MAC6)
+
+    def test_name_taken(self):
+        """An interface of the macvlan's name that is not vipd's: the instance is in fault with
+        the reason, vipd keeps running, and a reload once the name is free makes the macvlan."""
+        bed = self.make_bed(nodes=1)
+        bed.run("node1", ["ip", "link", "add", "vrrp.53", "type", "bridge"])
+        c1 = self.write_conf("n1.conf", conf("n1", 100, 53, VIP4 + "/24"))
+        self.start("node1", c1)
+        self.wait_log("node1", "cannot make macvlan vrrp.53 on eth0: an interface of that name "
+                      "exists and is not a macvlan of eth0 with MAC 00:00:5e:00:01:35", 5)
+        self.wait_log("node1", "-> fault", 5)
+        self.assertEqual(self.link("node1", "vrrp.53")["linkinfo"]["info_kind"], "bridge")
+        self.assertFalse(self.has("node1", VIP4, "vrrp.53"))
+        time.sleep(1)
+        self.assertTrue(self.vipd["node1"].running())
+        self.assertEqual(self.log_lines("node1", "-> master"), [])
+
+        bed.run("node1", ["ip", "link", "del", "vrrp.53"])
+        self.vipd["node1"].popen.send_signal(signal.SIGHUP)
+        self.wait_log("node1", "fault -> backup: fault cleared: macvlan vrrp.53 is up", 5)
+        self.wait_owner(VIP4, "node1", vipd_bed.master_down(100, ADV) + 3, ifname="vrrp.53")
+        self.assertEqual(self.link("node1", "vrrp.53")["address"], "00:00:5e:00:01:35")
+        self.assertEqual(self.kill("node1", signal.SIGTERM, 10), 0)
+        self.assertIsNone(self.link("node1", "vrrp.53"))
 
     @staticmethod
     def adverts(watch, src):
