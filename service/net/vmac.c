@@ -243,8 +243,9 @@ create (VipdVmacSet *set, const char *base, int base_index, const char *name, co
   return TRUE;
 }
 
-/* Random address generation, then up: set at creation the kernel refuses it, and set after
- * up it would only apply to the next up. */
+/* Random address generation, then up. It is set on its own request after creation (iproute2
+ * 6.1 fails to set it in the creating one) and before the first up, which makes the link-local
+ * address from it. */
 static gboolean
 configure (VipdVmacSet *set, const char *base, const char *name, GError **error)
 {
@@ -266,8 +267,8 @@ configure (VipdVmacSet *set, const char *base, const char *name, GError **error)
         return nl_fail (set, rc, error, "set random IPv6 address generation on", name,
                         base);
     }
-  /* The macvlan answers ARP only for its own addresses (the VIPs), not for the base's; VRRP
-   * adverts from the base's address arrive here too and must not be dropped as martians. */
+  /* As keepalived sets them: the macvlan answers ARP only for its own addresses (the VIPs),
+   * never for the base's, and accepts packets from the host's own addresses. */
   sysctl_set ("ipv4", name, "arp_ignore", 1);
   sysctl_set ("ipv4", name, "accept_local", 1);
   sysctl_set ("ipv4", name, "rp_filter", 0);

@@ -22,7 +22,6 @@ import json
 import os
 import pwd
 import signal
-import subprocess
 import sys
 import time
 import traceback
@@ -221,8 +220,10 @@ class Cluster:
         """The node that sent from src: its primary IPv4 address or one of its link-locals."""
         if src not in self.senders:
             for node in self.nodes:
-                if self.family == 4 and src == self.bed.ipv4(node):
-                    self.senders[src] = node
+                if self.family == 4:
+                    if src == self.bed.ipv4(node):
+                        self.senders[src] = node
+                    continue
                 out = self.bed.run(node, ["ip", "-j", "-6", "addr", "show", "scope", "link"]).stdout
                 for a in json.loads(out) if out.strip() else []:
                     for info in a.get("addr_info", []):
@@ -247,7 +248,7 @@ class Cluster:
                 first = mine[0]
                 # The last other sender's last advert ends the contest.
                 others = [a["t"] for a in ads if self.node_of(a["src"]) != router.node]
-                settled = max([first] + [t for t in others])
+                settled = max([first] + others)
                 if now - settled >= WINDOW and self.masters(now - WINDOW, now) == [router.node]:
                     took = settled - t0
                     assert took <= bound, (
