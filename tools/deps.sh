@@ -33,5 +33,29 @@ else
     exit 1
 fi
 $sudo apt-get update -qq
-# shellcheck disable=SC2086
-$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# frr's maintainer scripts enable and start frr.service; the interop tests run zebra and vrrpd
+# by hand inside their namespaces, and the host's own routing daemons must stay off. So frr is
+# installed on its own, with service starts refused for that one run, and left disabled.
+others="" frr=""
+for p in $missing; do
+    if [ "$p" = frr ]; then frr=frr; else others="$others $p"; fi
+done
+if [ -n "$others" ]; then
+    # shellcheck disable=SC2086
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $others >/dev/null
+fi
+if [ -n "$frr" ]; then
+    made_policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+        $sudo chmod 755 /usr/sbin/policy-rc.d
+        made_policy=1
+    fi
+    rc=0
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends frr >/dev/null || rc=$?
+    [ -n "$made_policy" ] && $sudo rm -f /usr/sbin/policy-rc.d
+    [ "$rc" -eq 0 ] || exit "$rc"
+    if command -v systemctl >/dev/null 2>&1; then
+        $sudo systemctl disable frr.service >/dev/null 2>&1 || true
+    fi
+fi
