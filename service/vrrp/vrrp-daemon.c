@@ -11,7 +11,7 @@
 #include "notifier.h"
 #include "sync-group.h"
 #include "track-hub.h"
-#include "vmac.h"
+#include "instance-vmac.h"
 
 /* How often a planned stop checks whether every hand-over has completed. */
 #define HANDOVER_POLL_MS 5
@@ -66,41 +66,13 @@ socket_entry_free (gpointer data)
   g_free (e);
 }
 
-static void attach_vmac (VipdDaemon *d, VipdVrrpInstance *inst);
-
-/* A macvlan that vanished under us is made again; so is one that could not be made while its
- * base was missing, once the base is back. */
-static void
-repair_vmacs (VipdDaemon *d, const VipdLinkInfo *link)
-{
-  for (guint i = 0; i < d->instances->len && !d->stopping; i++)
-    {
-      VipdVrrpInstance *inst = g_ptr_array_index (d->instances, i);
-      const VipdInstance *conf = vipd_vrrp_instance_get_config (inst);
-      const char *vmac = vipd_instance_vip_interface (conf);
-
-      if (!conf->use_vmac)
-        continue;
-      if (link->removed && g_strcmp0 (link->name, vmac) == 0
-          && vipd_vmac_set_has (d->vmacs, vmac))
-        {
-          vipd_log_instance (G_LOG_LEVEL_WARNING, conf->name,
-                             "macvlan %s was removed by someone else: making it again", vmac);
-          vipd_vmac_set_forget (d->vmacs, vmac);
-          attach_vmac (d, inst);
-        }
-      else if (!link->removed && g_strcmp0 (link->name, conf->interface) == 0
-               && !vipd_vmac_set_has (d->vmacs, vmac))
-        attach_vmac (d, inst);
-    }
-}
-
 static void
 on_link_changed (const VipdLinkInfo *link, gpointer user_data)
 {
   VipdDaemon *d = user_data;
 
-  repair_vmacs (d, link);
+  if (!d->stopping)
+    vipd_instance_vmac_repair (d->vmacs, d->instances, link);
   for (guint i = 0; i < d->instances->len; i++)
     vipd_vrrp_instance_link_changed (g_ptr_array_index (d->instances, i), link);
   if (d->hub)
@@ -255,38 +227,6 @@ attach_socket (VipdDaemon *d, VipdVrrpInstance *inst)
   else
     vipd_vrrp_instance_set_socket (inst, e->sock, e->sock ? NULL : "the socket could not be opened");
   g_ptr_array_add (e->instances, inst);
-}
-
-/* use_vmac: the macvlan, and a socket on it for adverts unless vmac_xmit_base. A failure
- * leaves the instance in fault with the reason. */
-static void
-attach_vmac (VipdDaemon *d, VipdVrrpInstance *inst)
-{
-  const VipdInstance *conf = vipd_vrrp_instance_get_config (inst);
-  const char *vmac = vipd_instance_vip_interface (conf);
-  g_autoptr (GError) error = NULL;
-  VipdVrrpSocket *tx = NULL;
-
-  if (!conf->use_vmac || conf->family == AF_UNSPEC)
-    return;
-  if (vipd_vmac_set_add (d->vmacs, conf->interface, vmac, conf->family, (guint8) conf->vrid,
-                         &error)
-      && !conf->vmac_xmit_base)
-    tx = vipd_vrrp_socket_new (vmac, conf->family, NULL, TRUE, NULL, NULL, &error);
-  if (error)
-    vipd_log_instance (G_LOG_LEVEL_WARNING, conf->name, "%s", error->message);
-  vipd_vrrp_instance_set_tx_socket (inst, tx, error ? error->message : NULL);
-}
-
-/* After the instance has stopped (its VIPs are gone from the macvlan). */
-static void
-detach_vmac (VipdDaemon *d, VipdVrrpInstance *inst)
-{
-  const VipdInstance *conf = vipd_vrrp_instance_get_config (inst);
-
-  vipd_vrrp_instance_set_tx_socket (inst, NULL, NULL);
-  if (conf->use_vmac)
-    vipd_vmac_set_remove (d->vmacs, vipd_instance_vip_interface (conf));
 }
 
 static void
@@ -483,7 +423,7 @@ add_instance (VipdDaemon *d, const VipdInstance *conf)
   if (d->maintenance)
     vipd_vrrp_instance_admin (inst, VIPD_EV_MAINTENANCE_ON, 0, "maintenance (restored)");
   g_ptr_array_add (d->instances, inst);
-  attach_vmac (d, inst);
+  vipd_instance_vmac_attach (d->vmacs, inst);
   attach_socket (d, inst);
   return inst;
 }
@@ -594,8 +534,7 @@ vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
           vipd_vrrp_instance_reconfigure (inst, conf, &config->global);
           g_ptr_array_add (d->instances, inst);
           /* A reload retries a macvlan that could not be made. */
-          if (conf->use_vmac && !vipd_vmac_set_has (d->vmacs, vipd_instance_vip_interface (conf)))
-            attach_vmac (d, inst);
+          vipd_instance_vmac_retry (d->vmacs, inst);
           kept++;
         }
     }
@@ -605,7 +544,7 @@ vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
 
       vipd_vrrp_instance_stop (inst);
       detach_socket (d, inst);
-      detach_vmac (d, inst);
+      vipd_instance_vmac_detach (d->vmacs, inst);
       removed++;
     }
   g_ptr_array_set_size (old, 0);
@@ -726,7 +665,7 @@ vipd_daemon_stop_now (VipdDaemon *d)
     vipd_vrrp_instance_stop (g_ptr_array_index (d->instances, i));
   /* A stopped vipd leaves no macvlan behind, and the bases' ARP settings as they were. */
   for (guint i = 0; i < d->instances->len; i++)
-    detach_vmac (d, g_ptr_array_index (d->instances, i));
+    vipd_instance_vmac_detach (d->vmacs, g_ptr_array_index (d->instances, i));
 }
 
 void
