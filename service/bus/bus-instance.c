@@ -233,6 +233,7 @@ vipd_bus_instance_sync (VipdBusInstance *bi)
     vipd_addr_format (&owner, owner_text, sizeof owner_text);
   vipd_dbus_instance_set_name (i, conf->name);
   vipd_dbus_instance_set_interface (i, conf->interface);
+  vipd_dbus_instance_set_virtual_mac_interface (i, conf->use_vmac ? conf->vmac_name : "");
   vipd_dbus_instance_set_virtual_router_id (i, (guchar) conf->vrid);
   vipd_dbus_instance_set_version (i, (guchar) conf->version);
   vipd_dbus_instance_set_family (i, conf->family == AF_INET6 ? "ipv6" : "ipv4");

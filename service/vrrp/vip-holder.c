@@ -53,7 +53,7 @@ load_vips (VipdVipHolder *h, const VipdInstance *inst)
       e.nl.scope = v->scope < 0 ? 0 : v->scope;
       e.label = g_strdup (v->label);
       e.nl.label = e.label;
-      e.ifname = g_strdup (v->dev ? v->dev : inst->interface);
+      e.ifname = g_strdup (v->dev ? v->dev : vipd_instance_vip_interface (inst));
       g_array_append_val (h->vips, e);
     }
 }

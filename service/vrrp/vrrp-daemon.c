@@ -11,6 +11,7 @@
 #include "notifier.h"
 #include "sync-group.h"
 #include "track-hub.h"
+#include "instance-vmac.h"
 
 /* How often a planned stop checks whether every hand-over has completed. */
 #define HANDOVER_POLL_MS 5
@@ -30,6 +31,7 @@ struct _VipdDaemon
   VipdConfig *config;
   char *config_path;
   VipdVipNetlink *nl;
+  VipdVmacSet *vmacs;
   VipdLinkMonitor *mon;
   GPtrArray *instances;  /* VipdVrrpInstance*, owned */
   GHashTable *sockets;   /* key -> SocketEntry* */
@@ -70,6 +72,8 @@ on_link_changed (const VipdLinkInfo *link, gpointer user_data)
 {
   VipdDaemon *d = user_data;
 
+  if (!d->stopping)
+    vipd_instance_vmac_repair (d->vmacs, d->instances, link);
   for (guint i = 0; i < d->instances->len; i++)
     vipd_vrrp_instance_link_changed (g_ptr_array_index (d->instances, i), link);
   if (d->hub)
@@ -136,6 +140,9 @@ vipd_daemon_new (VipdConfig *config, const char *config_path, const char *state_
   d->nl = vipd_vip_netlink_new (error);
   if (d->nl == NULL)
     return NULL;
+  d->vmacs = vipd_vmac_set_new (error);
+  if (d->vmacs == NULL)
+    return NULL;
   d->mon = vipd_link_monitor_new (&callbacks, d, error);
   if (d->mon == NULL)
     return NULL;
@@ -162,6 +169,8 @@ vipd_daemon_free (VipdDaemon *d)
     g_hash_table_destroy (d->sockets);
   if (d->instances)
     g_ptr_array_unref (d->instances);
+  /* After the instances: their VIPs and sockets leave the macvlans first. */
+  vipd_vmac_set_free (d->vmacs);
   vipd_notifier_free (d->notifier);
   vipd_lvs_manager_free (d->lvs);
   vipd_link_monitor_free (d->mon);
@@ -434,6 +443,7 @@ add_instance (VipdDaemon *d, const VipdInstance *conf)
   if (d->maintenance)
     vipd_vrrp_instance_admin (inst, VIPD_EV_MAINTENANCE_ON, 0, "maintenance (restored)");
   g_ptr_array_add (d->instances, inst);
+  vipd_instance_vmac_attach (d->vmacs, inst);
   attach_socket (d, inst);
   return inst;
 }
@@ -544,6 +554,8 @@ vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
         {
           vipd_vrrp_instance_reconfigure (inst, conf, &config->global);
           g_ptr_array_add (d->instances, inst);
+          /* A reload retries a macvlan that could not be made. */
+          vipd_instance_vmac_retry (d->vmacs, inst);
           kept++;
         }
     }
@@ -553,6 +565,7 @@ vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
 
       vipd_vrrp_instance_stop (inst);
       detach_socket (d, inst);
+      vipd_instance_vmac_detach (d->vmacs, inst);
       removed++;
     }
   g_ptr_array_set_size (old, 0);
@@ -675,6 +688,9 @@ vipd_daemon_stop_now (VipdDaemon *d)
   vipd_lvs_manager_stop (d->lvs);
   for (guint i = 0; i < d->instances->len; i++)
     vipd_vrrp_instance_stop (g_ptr_array_index (d->instances, i));
+  /* A stopped vipd leaves no macvlan behind, and the bases' ARP settings as they were. */
+  for (guint i = 0; i < d->instances->len; i++)
+    vipd_instance_vmac_detach (d->vmacs, g_ptr_array_index (d->instances, i));
 }
 
 void

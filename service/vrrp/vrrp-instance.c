@@ -21,6 +21,7 @@
 #define FAULT_TRACK (1u << 5) /* a weight-0 tracker is down */
 #define FAULT_SYNC (1u << 6)  /* another member of the sync group is in fault */
 #define FAULT_NM (1u << 7)    /* NetworkManager manages the interface and has not activated it */
+#define FAULT_NO_VMAC (1u << 8) /* use_vmac: the macvlan or its socket could not be made */
 #define FAULT_NOT_LINK (FAULT_TRACK | FAULT_SYNC | FAULT_NM)
 
 struct _VipdVrrpInstance
@@ -31,6 +32,8 @@ struct _VipdVrrpInstance
   VipdFsm fsm;
   VipdVrrpSocket *sock;
   char *socket_error;
+  VipdVrrpSocket *tx_sock; /* owned; use_vmac: adverts go out on the macvlan */
+  char *vmac_error;
   VipdVipHolder *vips;
   VipdLinkMonitor *mon;
   GArray *vip_addrs; /* VipdAddr: the advertised list */
@@ -126,6 +129,8 @@ vipd_vrrp_instance_free (VipdVrrpInstance *inst)
     }
   vipd_vip_holder_free (inst->vips);
   g_array_unref (inst->vip_addrs);
+  vipd_vrrp_socket_free (inst->tx_sock);
+  g_free (inst->vmac_error);
   g_free (inst->socket_error);
   g_free (inst->last_reason);
   g_free (inst->track_reason);
@@ -208,7 +213,8 @@ send_to (VipdVrrpInstance *inst, const VipdAdvert *adv, const VipdAddr *dst)
       inst->counters.send_errors++;
       return;
     }
-  if (!vipd_vrrp_socket_send (inst->sock, &inst->src, dst, buf, len, &error))
+  if (!vipd_vrrp_socket_send (inst->tx_sock ? inst->tx_sock : inst->sock, &inst->src, dst, buf,
+                              len, &error))
     {
       inst->counters.send_errors++;
       vipd_log_instance (G_LOG_LEVEL_DEBUG, inst->name, "advert not sent: %s", error->message);
@@ -327,11 +333,19 @@ step (VipdVrrpInstance *inst, const VipdEvent *ev)
 
 /* --- faults from the interface --- */
 
+static const char *
+source_ifname (const VipdInstance *conf)
+{
+  return conf->family == AF_INET6 ? vipd_instance_xmit_interface (conf) : conf->interface;
+}
+
 static char *
 fault_reason (const VipdVrrpInstance *inst)
 {
   const char *ifname = inst->conf->interface;
 
+  if (inst->faults & FAULT_NO_VMAC)
+    return g_strdup (inst->vmac_error);
   if (inst->faults & FAULT_NO_SOCKET)
     return g_strdup_printf ("cannot open a VRRP socket on %s: %s", ifname,
                             inst->socket_error ? inst->socket_error : "unknown error");
@@ -346,7 +360,8 @@ fault_reason (const VipdVrrpInstance *inst)
   if (inst->faults & FAULT_NM)
     return g_strdup (inst->nm_reason);
   if (inst->faults & FAULT_NO_SOURCE)
-    return g_strdup_printf ("interface %s has no %s address to send from", ifname,
+    return g_strdup_printf ("interface %s has no %s address to send from",
+                            source_ifname (inst->conf),
                             inst->conf->family == AF_INET6 ? "IPv6 link-local" : "IPv4");
   if (inst->faults & FAULT_TRACK)
     return g_strdup (inst->track_reason);
@@ -376,7 +391,9 @@ set_faults (VipdVrrpInstance *inst, guint faults)
 }
 
 /* Finds the address adverts are sent from: unicast_src_ip, mcast_src_ip, or the interface's
- * primary IPv4 address other than our VIPs / IPv6 link-local address. */
+ * primary IPv4 address other than our VIPs / IPv6 link-local address. With use_vmac the IPv4
+ * source stays the base's primary address, and the IPv6 one is the link-local address of the
+ * interface that sends (the macvlan's own, random, unless vmac_xmit_base). */
 static gboolean
 lookup_source (VipdVrrpInstance *inst, VipdAddr *out)
 {
@@ -388,7 +405,7 @@ lookup_source (VipdVrrpInstance *inst, VipdAddr *out)
   else if (vipd_addr_is_set (&conf->mcast_src_ip))
     *out = conf->mcast_src_ip;
   else if (conf->family == AF_INET6)
-    return vipd_link_monitor_ipv6_link_local (inst->mon, conf->interface, out, &error);
+    return vipd_link_monitor_ipv6_link_local (inst->mon, source_ifname (conf), out, &error);
   else
     return vipd_link_monitor_source_ipv4 (inst->mon, conf->interface,
                                           (const VipdAddr *) (gconstpointer) inst->vip_addrs->data,
@@ -405,6 +422,8 @@ link_faults (VipdVrrpInstance *inst)
 
   if (inst->sock == NULL)
     faults |= FAULT_NO_SOCKET;
+  if (inst->conf->use_vmac && inst->vmac_error != NULL)
+    faults |= FAULT_NO_VMAC;
   if (!vipd_link_monitor_get_link (inst->mon, inst->conf->interface, &link, NULL))
     faults |= FAULT_NO_LINK;
   else if (!link.admin_up)
@@ -463,8 +482,33 @@ vipd_vrrp_instance_address_changed (VipdVrrpInstance *inst, const VipdAddrEvent 
   if (!(inst->faults & FAULT_NO_SOURCE)
       && (ev->added || !vipd_addr_equal (&ev->addr, &inst->src)))
     return;
-  if ((int) if_nametoindex (inst->conf->interface) == ev->ifindex)
+  if ((int) if_nametoindex (source_ifname (inst->conf)) == ev->ifindex)
     set_faults (inst, link_faults (inst));
+}
+
+void
+vipd_vrrp_instance_set_tx_socket (VipdVrrpInstance *inst, VipdVrrpSocket *sock,
+                                  const char *error_message)
+{
+  gboolean was_fault = inst->vmac_error != NULL;
+
+  vipd_vrrp_socket_free (inst->tx_sock);
+  inst->tx_sock = sock;
+  g_free (inst->vmac_error);
+  inst->vmac_error = g_strdup (error_message);
+  if (!inst->started)
+    return;
+  if (was_fault && error_message == NULL && (inst->faults & ~FAULT_NO_VMAC) == 0)
+    {
+      /* The fault-cleared line says why. */
+      g_free (inst->track_reason);
+      inst->track_reason = g_strdup_printf ("macvlan %s is up",
+                                            vipd_instance_vip_interface (inst->conf));
+    }
+  /* A macvlan made again (it vanished under us) has lost the VIPs it carried. */
+  if (error_message == NULL && vipd_vip_holder_is_held (inst->vips))
+    vipd_vip_holder_take (inst->vips, (guint64) g_get_monotonic_time ());
+  set_faults (inst, link_faults (inst));
 }
 
 /* --- trackers and sync groups --- */
@@ -735,7 +779,9 @@ vipd_vrrp_instance_compatible (const VipdVrrpInstance *inst, const VipdInstance 
   return g_strcmp0 (old->name, conf->name) == 0
          && g_strcmp0 (old->interface, conf->interface) == 0 && old->vrid == conf->vrid
          && old->family == conf->family && old->version == conf->version
-         && (old->unicast_peers->len > 0) == (conf->unicast_peers->len > 0);
+         && (old->unicast_peers->len > 0) == (conf->unicast_peers->len > 0)
+         && old->use_vmac == conf->use_vmac && old->vmac_xmit_base == conf->vmac_xmit_base
+         && g_strcmp0 (vipd_instance_vip_interface (old), vipd_instance_vip_interface (conf)) == 0;
 }
 
 void

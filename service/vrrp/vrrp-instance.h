@@ -44,6 +44,12 @@ void vipd_vrrp_instance_set_changed_func (VipdVrrpInstance *inst, VipdInstanceCh
 /* The socket adverts go out on (borrowed; NULL when it could not be opened, with the reason). */
 void vipd_vrrp_instance_set_socket (VipdVrrpInstance *inst, VipdVrrpSocket *sock,
                                     const char *error_message);
+/* use_vmac: the socket adverts go out on (owned; NULL to send on the receive socket), or the
+ * reason the macvlan or its socket could not be made (the instance stays in fault until it is
+ * called again without one). On a running instance that holds its VIPs, a new macvlan gets
+ * them back. */
+void vipd_vrrp_instance_set_tx_socket (VipdVrrpInstance *inst, VipdVrrpSocket *sock,
+                                       const char *error_message);
 
 /* Removes leftovers of a killed run, reads the link state and starts the state machine. */
 void vipd_vrrp_instance_start (VipdVrrpInstance *inst);

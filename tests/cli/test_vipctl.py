@@ -207,8 +207,9 @@ class VipctlTests(unittest.TestCase):
                     "BasePriority", "AdminPriority", "EffectivePriority", "Preempt",
                     "AdvertInterval", "VirtualAddresses", "MasterAddress", "MasterPriority",
                     "LastTransition", "LastTransitionReason", "SyncGroup", "TrackScripts",
-                    "Counters", "NetworkManagerDevice"):
+                    "Counters", "NetworkManagerDevice", "VirtualMacInterface"):
             self.assertIn(key, st)
+        self.assertEqual(st["VirtualMacInterface"], "")
         self.assertEqual(st["Path"], "/org/vipd/Vrrp1/instance/VI_1")
         self.assertEqual(st["VirtualRouterId"], 51)
         self.assertEqual(st["Version"], 3)

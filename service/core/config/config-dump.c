@@ -270,6 +270,8 @@ dump_instance (GString *s, const VipdInstance *i)
     }
   if (i->use_vmac)
     vipd_dump_line (s, 1, "use_vmac %s", str_or (i->vmac_name, "(default)"));
+  if (i->use_vmac && i->vmac_xmit_base)
+    vipd_dump_line (s, 1, "vmac_xmit_base");
   if (i->dont_track_primary)
     vipd_dump_line (s, 1, "dont_track_primary");
   vipd_dump_line (s, 0, "}");

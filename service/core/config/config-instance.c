@@ -403,8 +403,20 @@ i_use_vmac (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
   if (!vipd_kw_nargs (ctx, st, 0, 1))
     return;
   I (t)->use_vmac = TRUE;
+  I (t)->vmac_loc = st->loc;
   g_free (I (t)->vmac_name);
   I (t)->vmac_name = g_strdup (vipd_kw_arg (st, 0));
+  if (st->args->len > 0)
+    I (t)->vmac_loc = *vipd_kw_arg_loc (st, 0);
+}
+
+static void
+i_vmac_xmit_base (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
+{
+  if (!vipd_kw_nargs (ctx, st, 0, 0))
+    return;
+  I (t)->vmac_xmit_base = TRUE;
+  I (t)->vmac_xmit_base_loc = st->loc;
 }
 
 static void
@@ -495,6 +507,7 @@ static const VipdKeyword instance_keywords[] = {
   { "accept", i_accept },
   { "no_accept", i_no_accept },
   { "use_vmac", i_use_vmac },
+  { "vmac_xmit_base", i_vmac_xmit_base },
   { "dont_track_primary", i_dont_track_primary },
   { "track_nm_connectivity", i_track_nm_connectivity },
   { "v3_checksum_as_v2", i_v3_checksum_as_v2 },
@@ -502,7 +515,6 @@ static const VipdKeyword instance_keywords[] = {
   /* Real keepalived keywords that vipd does not act on (yet). */
   { "virtual_routes", vipd_kw_ignored },
   { "virtual_rules", vipd_kw_ignored },
-  { "vmac_xmit_base", vipd_kw_ignored },
   { "native_ipv6", vipd_kw_ignored },
   { "lvs_sync_daemon_interface", vipd_kw_ignored },
   { "garp_lower_prio_delay", vipd_kw_ignored },

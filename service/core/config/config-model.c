@@ -292,3 +292,15 @@ vipd_config_find_group_of (const VipdConfig *config, const char *instance)
     }
   return NULL;
 }
+
+const char *
+vipd_instance_vip_interface (const VipdInstance *instance)
+{
+  return instance->use_vmac && instance->vmac_name ? instance->vmac_name : instance->interface;
+}
+
+const char *
+vipd_instance_xmit_interface (const VipdInstance *instance)
+{
+  return instance->vmac_xmit_base ? instance->interface : vipd_instance_vip_interface (instance);
+}

@@ -155,7 +155,10 @@ typedef struct
   gboolean smtp_alert;
   VipdTristate accept;
   gboolean use_vmac;
-  char *vmac_name; /* NULL = keepalived's vrrp.<vrid> */
+  char *vmac_name; /* validation fills in keepalived's default, vrrp.<vrid> or vrrpN.<vrid> */
+  VipdLoc vmac_loc;
+  gboolean vmac_xmit_base; /* adverts go out on the base interface, not the macvlan */
+  VipdLoc vmac_xmit_base_loc;
   gboolean dont_track_primary;
   VipdNmConnectivity nm_connectivity; /* track_nm_connectivity LEVEL */
   int nm_connectivity_weight;         /* [weight N]; 0 (or none): below LEVEL is a fault */
@@ -224,6 +227,12 @@ VipdTrackFile *vipd_track_file_new (const char *name, const VipdLoc *loc);
 VipdSyncGroup *vipd_sync_group_new (const char *name, const VipdLoc *loc);
 VipdVip *vipd_vip_new (const VipdLoc *loc);
 VipdTrackRef *vipd_track_ref_new (const char *name, const VipdLoc *loc);
+
+/* The interface that carries instance's VIPs (unless a VIP names its own dev): the macvlan
+ * with use_vmac, else the instance's interface. */
+const char *vipd_instance_vip_interface (const VipdInstance *instance);
+/* The interface adverts are sent on: the macvlan with use_vmac unless vmac_xmit_base. */
+const char *vipd_instance_xmit_interface (const VipdInstance *instance);
 
 /* Lookups by name; NULL when absent. */
 VipdInstance *vipd_config_find_instance (const VipdConfig *config, const char *name);

@@ -250,6 +250,125 @@ check_checksum (Check *c, VipdInstance *inst)
     inst->v3_checksum_as_v2 = g->v3_checksum_as_v2 ? VIPD_TRISTATE_YES : VIPD_TRISTATE_NO;
   if (inst->v3_checksum_strict == VIPD_TRISTATE_UNSET)
     inst->v3_checksum_strict = g->v3_checksum_strict ? VIPD_TRISTATE_YES : VIPD_TRISTATE_NO;
+/* An interface name the kernel takes: 1 to 15 bytes, no '/', ':' or white space, not "." or
+ * "..". */
+static const char *
+bad_ifname (const char *name)
+{
+  if (name[0] == '\0')
+    return "is empty";
+  if (strlen (name) > 15)
+    return "is longer than 15 characters, the kernel's limit for interface names";
+  if (strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
+    return "is not a usable interface name";
+  for (const char *p = name; *p; p++)
+    if (*p == '/' || *p == ':' || g_ascii_isspace (*p) || !g_ascii_isprint (*p))
+      return "has a character that interface names cannot have ('/', ':', white space)";
+  return NULL;
+}
+
+/* use_vmac: the macvlan's name (check_vmac_names gives the default). */
+static void
+check_vmac (Check *c, VipdInstance *inst)
+{
+  const char *why;
+
+  if (!inst->use_vmac)
+    {
+      if (inst->vmac_xmit_base)
+        warn (c, &inst->vmac_xmit_base_loc,
+              "vmac_xmit_base without use_vmac ignored: adverts already go out on %s",
+              inst->interface ? inst->interface : "the interface");
+      return;
+    }
+  if (inst->vmac_name == NULL)
+    return;
+  why = bad_ifname (inst->vmac_name);
+  if (why)
+    err (c, &inst->vmac_loc, "use_vmac name \"%s\" %s: write a name like vrrp.%" G_GINT64_FORMAT,
+         inst->vmac_name, why, inst->vrid >= 1 ? inst->vrid : 1);
+  else if (inst->interface && strcmp (inst->vmac_name, inst->interface) == 0)
+    err (c, &inst->vmac_loc,
+         "use_vmac name \"%s\" is the instance's own interface: the macvlan needs a name of its "
+         "own",
+         inst->vmac_name);
+  if (inst->vips->len == 0)
+    warn (c, &inst->vmac_loc, "use_vmac on \"%s\", which has no virtual_ipaddress: the macvlan "
+          "carries nothing", inst->name);
+}
+
+static gboolean
+name_taken (GPtrArray *all, const char *name)
+{
+  for (guint i = 0; i < all->len; i++)
+    {
+      const VipdInstance *o = g_ptr_array_index (all, i);
+
+      if (g_strcmp0 (o->interface, name) == 0
+          || (o->use_vmac && g_strcmp0 (o->vmac_name, name) == 0))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* keepalived's default macvlan name: vrrp.VRID, or when another instance already has that
+ * name (the IPv4 and IPv6 instances of one VRID need a macvlan each), vrrp1.VRID, vrrp2.VRID... */
+static void
+name_default_vmacs (Check *c)
+{
+  GPtrArray *all = c->config->instances;
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      VipdInstance *inst = g_ptr_array_index (all, i);
+
+      if (!inst->use_vmac || inst->vmac_name != NULL || inst->vrid < 1 || inst->vrid > 255)
+        continue;
+      for (guint n = 0; inst->vmac_name == NULL; n++)
+        {
+          g_autofree char *name = n == 0 ? g_strdup_printf ("vrrp.%" G_GINT64_FORMAT, inst->vrid)
+                                         : g_strdup_printf ("vrrp%u.%" G_GINT64_FORMAT, n,
+                                                            inst->vrid);
+
+          if (!name_taken (all, name))
+            inst->vmac_name = g_steal_pointer (&name);
+        }
+    }
+}
+
+/* Two instances cannot share one macvlan: each has its own virtual MAC. */
+static void
+check_vmac_clash (Check *c)
+{
+  GPtrArray *all = c->config->instances;
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      VipdInstance *b = g_ptr_array_index (all, i);
+
+      /* A macvlan named like its own interface is reported by check_vmac. */
+      if (!b->use_vmac || b->vmac_name == NULL || g_strcmp0 (b->vmac_name, b->interface) == 0)
+        continue;
+      for (guint j = 0; j < all->len; j++)
+        {
+          VipdInstance *a = g_ptr_array_index (all, j);
+          g_autofree char *where = vipd_loc_format (&a->loc);
+
+          if (j != i && g_strcmp0 (a->interface, b->vmac_name) == 0)
+            err (c, &b->vmac_loc,
+                 "use_vmac name \"%s\" is the interface of instance \"%s\" (%s): rename the "
+                 "macvlan",
+                 b->vmac_name, a->name, where);
+          else if (j < i && a->use_vmac && g_strcmp0 (a->vmac_name, b->vmac_name) == 0)
+            err (c, &b->vmac_loc,
+                 "use_vmac name \"%s\" is already the macvlan of instance \"%s\" (%s): each "
+                 "instance needs a macvlan of its own; rename one",
+                 b->vmac_name, a->name, where);
+          else
+            continue;
+          break;
+        }
+    }
 }
 
 static void
@@ -287,6 +406,7 @@ check_instance (Check *c, VipdInstance *inst)
   check_checksum (c, inst);
   check_auth (c, inst);
   check_unicast (c, inst);
+  check_vmac (c, inst);
   check_refs (c, inst->track_scripts, "track_script", script_exists);
   check_refs (c, inst->track_files, "track_file", track_file_exists);
 }
@@ -368,9 +488,12 @@ vipd_config_validate (VipdConfig *config, VipdDiagList *diags)
       if (t->file == NULL)
         err (&c, &t->loc, "vrrp_track_file \"%s\" has no file: add \"file <path>\"", t->name);
     }
+  /* Defaults first: the checks then see every instance's macvlan name. */
+  name_default_vmacs (&c);
   for (guint i = 0; i < config->instances->len; i++)
     check_instance (&c, g_ptr_array_index (config->instances, i));
   check_vrid_clash (&c);
+  check_vmac_clash (&c);
   check_sync_groups (&c);
   vipd_config_validate_lvs (config, diags);
 }

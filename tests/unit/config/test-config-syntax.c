@@ -89,6 +89,7 @@ static const char all_keywords[] =
   "  smtp_alert\n"
   "  accept\n"
   "  use_vmac vrrp7\n"
+  "  vmac_xmit_base\n"
   "  dont_track_primary\n"
   "}\n"
   "vrrp_instance V4 {\n"
@@ -255,6 +256,7 @@ test_instance_keywords (void)
   g_assert_cmpint (i->accept, ==, VIPD_TRISTATE_YES);
   g_assert_true (i->use_vmac);
   g_assert_cmpstr (i->vmac_name, ==, "vrrp7");
+  g_assert_true (i->vmac_xmit_base);
   g_assert_true (i->dont_track_primary);
 
   g_assert_nonnull (j);
@@ -321,6 +323,7 @@ test_dump_all_sections (void)
     "  preempt no\n  preempt_delay 2.5\n",
     "    192.0.2.1/24 brd 192.0.2.255 scope 200\n",
     "    auth_pass ******\n",
+    "  use_vmac vrrp7\n  vmac_xmit_base\n",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)

@@ -332,6 +332,107 @@ test_ipv6_first_link_local (void)
   assert_warning (d, 6, 5,
                   "the first virtual_ipaddress of IPv6 instance \"GLOBAL_FIRST\" is not link-local");
   assert_count (d, VIPD_DIAG_WARNING, 1);
+static void
+test_vmac_defaults (void)
+{
+  g_autoptr (VipdDiagList) d = vipd_diag_list_new ();
+  g_autofree char *v4 = instance ("V4", "  interface eth0\n"
+                                        "  virtual_router_id 7\n"
+                                        "  use_vmac\n"
+                                        "  virtual_ipaddress {\n"
+                                        "    192.0.2.1/24\n"
+                                        "  }\n");
+  g_autofree char *v6 = instance ("V6", "  interface eth0\n"
+                                        "  virtual_router_id 7\n"
+                                        "  version 3\n"
+                                        "  use_vmac\n"
+                                        "  vmac_xmit_base\n"
+                                        "  virtual_ipaddress {\n"
+                                        "    fe80::7\n"
+                                        "  }\n");
+  g_autofree char *plain = instance ("P", "  interface eth1\n"
+                                          "  virtual_router_id 8\n"
+                                          "  virtual_ipaddress {\n"
+                                          "    192.0.2.2\n"
+                                          "  }\n");
+  g_autofree char *text = g_strconcat (v4, v6, plain, NULL);
+  g_autoptr (VipdConfig) c = parse_text (text, d);
+  const VipdInstance *i4 = g_ptr_array_index (c->instances, 0);
+  const VipdInstance *i6 = g_ptr_array_index (c->instances, 1);
+  const VipdInstance *ip = g_ptr_array_index (c->instances, 2);
+
+  assert_count (d, VIPD_DIAG_ERROR, 0);
+  assert_count (d, VIPD_DIAG_WARNING, 0);
+  /* One macvlan per virtual MAC: 00:00:5e:00:01:07 and 00:00:5e:00:02:07 need two, named as
+   * keepalived 2.2.7 names them. */
+  g_assert_cmpstr (i4->vmac_name, ==, "vrrp.7");
+  g_assert_cmpstr (i6->vmac_name, ==, "vrrp1.7");
+  g_assert_cmpstr (vipd_instance_vip_interface (i4), ==, "vrrp.7");
+  g_assert_cmpstr (vipd_instance_xmit_interface (i4), ==, "vrrp.7");
+  g_assert_cmpstr (vipd_instance_vip_interface (i6), ==, "vrrp1.7");
+  g_assert_cmpstr (vipd_instance_xmit_interface (i6), ==, "eth0");
+  g_assert_cmpstr (vipd_instance_vip_interface (ip), ==, "eth1");
+  g_assert_cmpstr (vipd_instance_xmit_interface (ip), ==, "eth1");
+}
+
+static void
+test_vmac_errors (void)
+{
+  g_autoptr (VipdDiagList) d = vipd_diag_list_new ();
+  g_autoptr (VipdConfig) c = parse_text (
+      "vrrp_instance A {\n"
+      "  interface eth0\n"
+      "  virtual_router_id 1\n"
+      "  use_vmac vmac-name-too-long\n"
+      "  virtual_ipaddress {\n    192.0.2.1\n  }\n"
+      "}\n"
+      "vrrp_instance B {\n"
+      "  interface eth0\n"
+      "  virtual_router_id 2\n"
+      "  use_vmac eth0\n"
+      "  virtual_ipaddress {\n    192.0.2.2\n  }\n"
+      "}\n"
+      "vrrp_instance C {\n"
+      "  interface eth0\n"
+      "  virtual_router_id 3\n"
+      "  use_vmac vm3\n"
+      "  virtual_ipaddress {\n    192.0.2.3\n  }\n"
+      "}\n"
+      "vrrp_instance D {\n"
+      "  interface eth1\n"
+      "  virtual_router_id 4\n"
+      "  use_vmac vm3\n"
+      "  virtual_ipaddress {\n    192.0.2.4\n  }\n"
+      "}\n"
+      "vrrp_instance E {\n"
+      "  interface vm5\n"
+      "  virtual_router_id 5\n"
+      "  vmac_xmit_base\n"
+      "  virtual_ipaddress {\n    192.0.2.5\n  }\n"
+      "}\n"
+      "vrrp_instance F {\n"
+      "  interface eth0\n"
+      "  virtual_router_id 6\n"
+      "  use_vmac vm5\n"
+      "  virtual_ipaddress {\n    192.0.2.6\n  }\n"
+      "}\n"
+      "vrrp_instance G {\n"
+      "  interface eth0\n"
+      "  virtual_router_id 7\n"
+      "  use_vmac a/b\n"
+      "  virtual_ipaddress {\n    192.0.2.7\n  }\n"
+      "}\n",
+      d);
+
+  g_assert_nonnull (c);
+  assert_error (d, 4, 12, "use_vmac name \"vmac-name-too-long\" is longer than 15 characters");
+  assert_error (d, 12, 12, "use_vmac name \"eth0\" is the instance's own interface");
+  assert_error (d, 28, 12, "use_vmac name \"vm3\" is already the macvlan of instance \"C\"");
+  assert_warning (d, 36, 3, "vmac_xmit_base without use_vmac ignored");
+  assert_error (d, 44, 12, "use_vmac name \"vm5\" is the interface of instance \"E\"");
+  assert_error (d, 52, 12,
+                "use_vmac name \"a/b\" has a character that interface names cannot have");
+  assert_count (d, VIPD_DIAG_ERROR, 5);
 }
 
 int
@@ -354,5 +455,7 @@ main (int argc, char **argv)
   g_test_add_func ("/config/validate/unicast-family", test_unicast_family);
   g_test_add_func ("/config/validate/missing-script", test_missing_script_body);
   g_test_add_func ("/config/validate/ipv6-first-link-local", test_ipv6_first_link_local);
+  g_test_add_func ("/config/validate/vmac-defaults", test_vmac_defaults);
+  g_test_add_func ("/config/validate/vmac-errors", test_vmac_errors);
   return g_test_run ();
 }
