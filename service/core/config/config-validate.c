@@ -250,6 +250,8 @@ check_checksum (Check *c, VipdInstance *inst)
     inst->v3_checksum_as_v2 = g->v3_checksum_as_v2 ? VIPD_TRISTATE_YES : VIPD_TRISTATE_NO;
   if (inst->v3_checksum_strict == VIPD_TRISTATE_UNSET)
     inst->v3_checksum_strict = g->v3_checksum_strict ? VIPD_TRISTATE_YES : VIPD_TRISTATE_NO;
+}
+
 /* An interface name the kernel takes: 1 to 15 bytes, no '/', ':' or white space, not "." or
  * "..". */
 static const char *

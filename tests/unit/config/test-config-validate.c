@@ -332,6 +332,8 @@ test_ipv6_first_link_local (void)
   assert_warning (d, 6, 5,
                   "the first virtual_ipaddress of IPv6 instance \"GLOBAL_FIRST\" is not link-local");
   assert_count (d, VIPD_DIAG_WARNING, 1);
+}
+
 static void
 test_vmac_defaults (void)
 {
