@@ -58,6 +58,8 @@ update_model (gpointer data)
           VipdDBusInstance *p = l->data;
           g_auto (GStrv) tracks =
               console_node_describe_tracks (node, vipd_dbus_instance_get_track_scripts (p));
+          g_autofree char *sync_name = NULL;
+          g_autofree char *sync_state = NULL;
           ClusterInstance ci = {
             .node = (char *)spec,
             .name = (char *)vipd_dbus_instance_get_name (p),
@@ -75,6 +77,11 @@ update_model (gpointer data)
             .tracks = tracks,
           };
 
+          console_node_describe_sync_group (node, vipd_dbus_instance_get_sync_group (p),
+                                            &sync_name, &sync_state);
+          ci.sync_group = sync_name;
+          ci.sync_state = sync_state;
+          cluster_instance_set_counters (&ci, vipd_dbus_instance_get_counters (p));
           if (ci.name)
             cluster_model_add_instance (self->model, &ci);
         }
@@ -165,6 +172,14 @@ console_app_find_node (ConsoleApp *self, const char *id)
         return n;
     }
   return NULL;
+}
+
+const char *
+console_app_node_label (ConsoleApp *self, const char *id)
+{
+  ConsoleNode *n = id ? console_app_find_node (self, id) : NULL;
+
+  return n ? console_node_get_label (n) : id;
 }
 
 GPtrArray *
@@ -414,6 +429,17 @@ quit_activated (GSimpleAction *a, GVariant *param, gpointer data)
   g_application_quit (data);
 }
 
+/* Skips the backoff wait of every unreachable node (up to 30 s): after fixing a network or
+ * starting sshd, an admin wants to see the node now. */
+static void
+reconnect_activated (GSimpleAction *a, GVariant *param, gpointer data)
+{
+  ConsoleApp *self = data;
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    console_node_reconnect (self->nodes->pdata[i]);
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "demote", .activate = demote_activated, .parameter_type = "(ss)" },
   { .name = "move-vip-here", .activate = move_here_activated, .parameter_type = "(ss)" },
@@ -421,6 +447,7 @@ static const GActionEntry app_actions[] = {
   { .name = "set-priority", .activate = set_priority_activated, .parameter_type = "(ssy)" },
   { .name = "maintenance", .activate = maintenance_activated, .parameter_type = "(sb)" },
   { .name = "quit", .activate = quit_activated },
+  { .name = "reconnect", .activate = reconnect_activated },
 };
 
 /* ---- lifecycle ---- */
@@ -439,6 +466,8 @@ console_app_startup (GApplication *app)
 {
   ConsoleApp *self = CONSOLE_APP (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *reconnect_accels[] = { "F5", "<Control>r", NULL };
+  static const char *add_accels[] = { "<Control>n", NULL };
   g_autoptr (GError) error = NULL;
   g_auto (GStrv) saved = NULL;
 
@@ -446,6 +475,9 @@ console_app_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.reconnect",
+                                         reconnect_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.add-node", add_accels);
 
   saved = console_config_load_nodes (&error);
   if (saved == NULL)

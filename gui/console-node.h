@@ -21,6 +21,9 @@ G_DECLARE_FINAL_TYPE (ConsoleNode, console_node, CONSOLE, NODE, GObject)
  * D-Bus address such as "unix:path=/run/dbus/system_bus_socket". NULL if spec is none of them. */
 ConsoleNode *console_node_new (const char *spec, GError **error);
 void console_node_start (ConsoleNode *node);
+/* Tries an unreachable node again now, with the backoff reset; FALSE (nothing done) for a node
+ * that is connected or already connecting. */
+gboolean console_node_reconnect (ConsoleNode *node);
 
 const char *console_node_get_spec (ConsoleNode *node);
 /* The node's RouterId once known, else its spec. */
@@ -35,5 +38,9 @@ GList *console_node_get_instances (ConsoleNode *node);
 VipdDBusManager *console_node_get_manager (ConsoleNode *node);
 /* "name: status" of the track scripts at paths, for the view (a new strv). */
 char **console_node_describe_tracks (ConsoleNode *node, const char *const *paths);
+/* Name and State of the SyncGroup at path (new strings), or both NULL when path is "/" or
+ * unknown. */
+void console_node_describe_sync_group (ConsoleNode *node, const char *path, char **name,
+                                       char **state);
 /* The Instance proxy of that Name (a new reference), or NULL. */
 VipdDBusInstance *console_node_find_instance (ConsoleNode *node, const char *name);
