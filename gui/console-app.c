@@ -238,6 +238,8 @@ report_error (AdminCall *c, GError *error)
     return;
   c->reported = TRUE;
   g_dbus_error_strip_remote_error (error);
+  /* The toast stays short; the whole reason (who refused and why) goes to the log. */
+  g_message ("%s: %s", c->title, error->message);
   if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED))
     /* TRANSLATORS: %s is an action such as "Move VIP here" */
     msg = g_strdup_printf (_("“%s” was refused: not authorized"), c->title);

@@ -74,7 +74,8 @@ bridge_reason (ConsoleNode *self, const char *why)
     {
       g_strstrip (lines[i - 1]);
       if (*lines[i - 1])
-        return g_strdup_printf ("ssh: %s", lines[i - 1]);
+        return g_str_has_prefix (lines[i - 1], "ssh:") ? g_strdup (lines[i - 1])
+                                                       : g_strdup_printf ("ssh: %s", lines[i - 1]);
     }
   return g_strdup (why);
 }

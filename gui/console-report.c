@@ -18,11 +18,14 @@ add_strv (JsonBuilder *b, const char *name, char **v)
 static void
 add_windows (JsonBuilder *b, ConsoleApp *app)
 {
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
   json_builder_set_member_name (b, "windows");
   json_builder_begin_array (b);
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
+  /* Every toplevel, not only the app's windows: dialogs are transient, not app windows. */
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
-      GtkWindow *w = l->data;
+      g_autoptr (GtkWindow) w = g_list_model_get_item (toplevels, i);
 
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "type");
@@ -77,6 +80,8 @@ console_report_write (const char *path, ConsoleApp *app, GHashTable *owner_texts
       json_builder_add_string_value (b, console_node_get_label (n));
       json_builder_set_member_name (b, "state");
       json_builder_add_string_value (b, console_node_state_to_string (console_node_get_state (n)));
+      json_builder_set_member_name (b, "error");
+      json_builder_add_string_value (b, console_node_get_error (n));
       json_builder_set_member_name (b, "maintenance");
       json_builder_add_boolean_value (b, console_node_get_manager (n)
                                              && vipd_dbus_manager_get_maintenance (

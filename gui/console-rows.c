@@ -314,6 +314,9 @@ make_node (ConsoleRows *self, const char *spec, gpointer data)
   v->base.widget = row;
   v->menu_state = -1;
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
+  /* A long ssh error would make the sidebar row tall: two lines here, all of it in the tooltip
+   * and in the Alarms row. */
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   v->icon = gtk_image_new ();
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), v->icon);
@@ -339,6 +342,7 @@ update_node (ConsoleRows *self, NodeView *v, ConsoleNode *node)
   gboolean maintenance = manager && vipd_dbus_manager_get_maintenance (manager);
   ConsoleNodeState state = console_node_get_state (node);
   g_autofree char *detail = NULL;
+  g_autofree char *tooltip = NULL;
   const char *subtitle = NULL, *icon_name = NULL;
   int menu_state = manager == NULL ? 0 : maintenance ? 1 : 2;
 
@@ -364,7 +368,8 @@ update_node (ConsoleRows *self, NodeView *v, ConsoleNode *node)
     }
   set_title (v->base.widget, console_node_get_label (node));
   set_subtitle (v->base.widget, subtitle);
-  set_tooltip (v->base.widget, spec);
+  tooltip = detail ? g_strdup_printf ("%s\n%s", spec, detail) : g_strdup (spec);
+  set_tooltip (v->base.widget, tooltip);
   set_icon (v->icon, icon_name);
   if (state == CONSOLE_NODE_CONNECTED)
     gtk_widget_remove_css_class (v->icon, "warning");

@@ -89,10 +89,18 @@ windows_changed (ConsoleWindow *self)
 }
 
 static void
-window_added (GtkApplication *app, GtkWindow *window, ConsoleWindow *self)
+toplevels_changed (GListModel *toplevels, guint position, guint removed, guint added,
+                   ConsoleWindow *self)
 {
-  g_signal_connect_object (window, "notify::is-active", G_CALLBACK (windows_changed), self,
-                           G_CONNECT_SWAPPED);
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      g_signal_connect_object (window, "notify::is-active", G_CALLBACK (windows_changed), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (window, "notify::visible", G_CALLBACK (windows_changed), self,
+                               G_CONNECT_SWAPPED);
+    }
   windows_changed (self);
 }
 
@@ -383,10 +391,14 @@ console_window_new (ConsoleApp *app)
   self->rows = console_rows_new (app, self->node_list, self->cluster_box);
   g_signal_connect_swapped (app, "model-changed", G_CALLBACK (model_changed), self);
   g_signal_connect_swapped (app, "toast", G_CALLBACK (toast), self);
-  g_signal_connect (self, "notify::is-active", G_CALLBACK (windows_changed), NULL);
-  g_signal_connect_object (app, "window-added", G_CALLBACK (window_added), self, 0);
-  g_signal_connect_object (app, "window-removed", G_CALLBACK (windows_changed), self,
-                           G_CONNECT_SWAPPED);
+  if (self->report_path)
+    {
+      GListModel *toplevels = gtk_window_get_toplevels ();
+
+      toplevels_changed (toplevels, 0, 0, g_list_model_get_n_items (toplevels), self);
+      g_signal_connect_object (toplevels, "items-changed", G_CALLBACK (toplevels_changed), self,
+                               0);
+    }
   model_changed (self);
   return self;
 }
