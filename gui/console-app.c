@@ -50,8 +50,8 @@ update_model (gpointer data)
       const char *spec = console_node_get_spec (node);
       GList *instances = console_node_get_instances (node);
 
-      cluster_model_set_node (self->model, spec,
-                              console_node_get_state (node) == CONSOLE_NODE_CONNECTED);
+      /* Instances come only from connected nodes (console_node_get_instances). */
+      cluster_model_set_node (self->model, spec, !console_node_is_down (node));
       cluster_model_clear_instances (self->model, spec);
       for (GList *l = instances; l; l = l->next)
         {

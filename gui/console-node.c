@@ -28,6 +28,7 @@ struct _ConsoleNode
   guint backoff_s;
   guint retry_id;
   gulong closed_id;
+  gboolean failed; /* since the last time it was connected */
 };
 
 G_DEFINE_FINAL_TYPE (ConsoleNode, console_node, G_TYPE_OBJECT)
@@ -89,6 +90,10 @@ emit_changed (ConsoleNode *self)
 static void
 set_state (ConsoleNode *self, ConsoleNodeState state, const char *error)
 {
+  if (state == CONSOLE_NODE_CONNECTED)
+    self->failed = FALSE;
+  else if (state != CONSOLE_NODE_CONNECTING)
+    self->failed = TRUE;
   self->state = state;
   g_free (self->error);
   self->error = g_strdup (error);
@@ -445,6 +450,13 @@ ConsoleNodeState
 console_node_get_state (ConsoleNode *self)
 {
   return self->state;
+}
+
+gboolean
+console_node_is_down (ConsoleNode *self)
+{
+  return self->state == CONSOLE_NODE_UNREACHABLE || self->state == CONSOLE_NODE_NO_VIPD
+         || (self->state == CONSOLE_NODE_CONNECTING && self->failed);
 }
 
 const char *

@@ -29,6 +29,10 @@ const char *console_node_get_spec (ConsoleNode *node);
 /* The node's RouterId once known, else its spec. */
 const char *console_node_get_label (ConsoleNode *node);
 ConsoleNodeState console_node_get_state (ConsoleNode *node);
+/* Whether the node is to be shown as unreachable: it is, or it failed and a retry is still
+ * connecting (so the alarm does not blink at each retry). FALSE while it connects the first
+ * time: a console that starts must not raise an alarm for every node. */
+gboolean console_node_is_down (ConsoleNode *node);
 const char *console_node_state_to_string (ConsoleNodeState state);
 /* The last connection error, or NULL. */
 const char *console_node_get_error (ConsoleNode *node);

@@ -4,7 +4,7 @@
 set -eu
 
 build_pkgs="meson ninja-build pkg-config gcc libglib2.0-dev libglib2.0-dev-bin libnl-3-dev libnl-route-3-dev libnm-dev gettext polkitd iproute2 python3 libjson-glib-dev"
-test_pkgs="clang libclang-rt-14-dev iproute2 nftables keepalived python3 dbus-daemon dbus-bin python3-dbusmock python3-gi python3-dbus gir1.2-glib-2.0 libxml2-utils systemd iputils-ping util-linux libglib2.0-bin nginx-light curl python3-aiosmtpd libgtk-4-dev libadwaita-1-dev xvfb xauth imagemagick desktop-file-utils appstream xdotool"
+test_pkgs="clang libclang-rt-14-dev iproute2 nftables keepalived python3 dbus-daemon dbus-bin python3-dbusmock python3-gi python3-dbus gir1.2-glib-2.0 libxml2-utils systemd iputils-ping util-linux libglib2.0-bin nginx-light curl python3-aiosmtpd libgtk-4-dev libadwaita-1-dev xvfb xauth imagemagick desktop-file-utils appstream xdotool openssh-client openssh-server"
 
 case "${1:-build}" in
     build) want="$build_pkgs" ;;
@@ -33,5 +33,20 @@ else
     exit 1
 fi
 $sudo apt-get update -qq
+# openssh-server is only a test tool (tests/gui runs its own sshd in a network namespace): its
+# package must not start the system's ssh service. Where no policy-rc.d says so already, one
+# that denies every start is in place for the install only.
+policy=/usr/sbin/policy-rc.d
+made_policy=""
+case "$missing" in
+    *openssh-server*)
+        if [ ! -e "$policy" ]; then
+            printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+            $sudo chmod 755 "$policy"
+            made_policy=1
+        fi ;;
+esac
 # shellcheck disable=SC2086
-$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null || rc=$?
+[ -n "$made_policy" ] && $sudo rm -f "$policy"
+exit "${rc:-0}"

@@ -209,6 +209,17 @@ class ConsoleTests(unittest.TestCase):
         except FileNotFoundError:
             return ""
 
+    def read_shown(self):
+        """The events window's rows that the filter lets through, once it wrote a whole list."""
+        try:
+            with open(self.report_path + ".events-shown", encoding="utf-8") as f:
+                text = f.read()
+        except FileNotFoundError:
+            return None
+        if not text.endswith("--\n"):
+            return None
+        return text.splitlines()[:-1]
+
     def member(self, node):
         return [m for m in self.report()["groups"][0]["members"] if m["node"] == node][0]
 
@@ -620,6 +631,25 @@ LogLevel VERBOSE
             self.xdo("key", "Escape")
             self.bed.wait_for(lambda: not self.window_open(type_name="GtkShortcutsWindow"), 10,
                               "the shortcuts window closed")
+
+            # node1's event log, filtered by typing: only the rows that match stay.
+            self.activate_window("events", "'node1'")
+            ev = self.xdo("search", "--sync", "--name", "Events of node1").stdout.split()[0]
+            self.bed.wait_for(lambda: "higher priority" in self.read_events(), 10,
+                              "node1's events")
+            self.xdo("windowfocus", "--sync", ev)
+            self.bed.wait_for(lambda: self.window_open(type_name="AdwWindow"), 10,
+                              "the events window active")
+            needle = "higher priority"
+            self.xdo("type", "--delay", "30", needle)
+            lines = self.read_events().splitlines()
+            # Rows are "title (reason)", oldest first; the view lists them newest first.
+            expected = [line.split(" (", 1)[0] for line in reversed(lines)
+                        if needle in line.lower()]
+            self.assertTrue(expected and len(expected) < len(lines), lines)
+            self.bed.wait_for(lambda: self.read_shown() == expected, 10,
+                              "the filter to keep only %s" % expected)
+            self.screenshot("console-events-filtered.png", delay=0.3)
         finally:
             self.stop_console()
 
