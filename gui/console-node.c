@@ -28,7 +28,8 @@ struct _ConsoleNode
   guint backoff_s;
   guint retry_id;
   gulong closed_id;
-  gboolean failed; /* since the last time it was connected */
+  gboolean failed;  /* since the last time it was connected */
+  guint failures;   /* connection attempts that failed since then */
 };
 
 G_DEFINE_FINAL_TYPE (ConsoleNode, console_node, G_TYPE_OBJECT)
@@ -91,9 +92,14 @@ static void
 set_state (ConsoleNode *self, ConsoleNodeState state, const char *error)
 {
   if (state == CONSOLE_NODE_CONNECTED)
-    self->failed = FALSE;
+    {
+      self->failed = FALSE;
+      self->failures = 0;
+    }
   else if (state != CONSOLE_NODE_CONNECTING)
     self->failed = TRUE;
+  if (state == CONSOLE_NODE_UNREACHABLE)
+    self->failures++;
   self->state = state;
   g_free (self->error);
   self->error = g_strdup (error);
@@ -450,6 +456,12 @@ ConsoleNodeState
 console_node_get_state (ConsoleNode *self)
 {
   return self->state;
+}
+
+guint
+console_node_get_failures (ConsoleNode *self)
+{
+  return self->failures;
 }
 
 gboolean

@@ -33,6 +33,8 @@ ConsoleNodeState console_node_get_state (ConsoleNode *node);
  * connecting (so the alarm does not blink at each retry). FALSE while it connects the first
  * time: a console that starts must not raise an alarm for every node. */
 gboolean console_node_is_down (ConsoleNode *node);
+/* Connection attempts that failed since the node was last connected. */
+guint console_node_get_failures (ConsoleNode *node);
 const char *console_node_state_to_string (ConsoleNodeState state);
 /* The last connection error, or NULL. */
 const char *console_node_get_error (ConsoleNode *node);

@@ -82,6 +82,8 @@ console_report_write (const char *path, ConsoleApp *app, GHashTable *owner_texts
       json_builder_add_string_value (b, console_node_state_to_string (console_node_get_state (n)));
       json_builder_set_member_name (b, "error");
       json_builder_add_string_value (b, console_node_get_error (n));
+      json_builder_set_member_name (b, "failures");
+      json_builder_add_int_value (b, console_node_get_failures (n));
       json_builder_set_member_name (b, "maintenance");
       json_builder_add_boolean_value (b, console_node_get_manager (n)
                                              && vipd_dbus_manager_get_maintenance (

@@ -184,9 +184,11 @@ class ConsoleTests(unittest.TestCase):
         print("screenshot: %s" % path)
 
     def activate(self, action, target, user=None):
-        """Activates app.ACTION with target (GVariant text) through org.gtk.Actions."""
+        """Activates app.ACTION with target (GVariant text; None: no parameter) through
+        org.gtk.Actions."""
         argv = [GDBUS, "call", "--session", "--dest", APP_ID, "--object-path", APP_PATH,
-                "--method", "org.gtk.Actions.Activate", action, "[<%s>]" % target, "{}"]
+                "--method", "org.gtk.Actions.Activate", action,
+                "[<%s>]" % target if target is not None else "[]", "{}"]
         if user is not None:
             argv = ["setpriv", "--reuid=%d" % user, "--regid=%d" % user, "--clear-groups"] + argv
         r = subprocess.run(self.bed.cmd("client", argv), stdout=subprocess.PIPE,
@@ -282,7 +284,6 @@ class ConsoleTests(unittest.TestCase):
 
             # node1's event log: its history from GetEvents, then live Event signals.
             self.activate_window("events", "'node1'")
-            events = self.report_path + ".events"
             self.bed.wait_for(lambda: "maintenance" in self.read_events(), 10, "node1's events")
             self.screenshot("console-events-node1.png")
             self.activate("demote", "('node1', 'VI_1')")
@@ -324,6 +325,14 @@ class ConsoleTests(unittest.TestCase):
             self.node2.bus.stop()
             self.bed.wait_for(lambda: self.node_entry("node2")["state"] == "unreachable", 10,
                               "node2 unreachable")
+            # Reconnect Now (F5, app.reconnect) tries at once: after 4 failures the next try
+            # on its own is 8 s away (1 + 2 + 4 s waited so far); F5 makes one now.
+            self.bed.wait_for(lambda: self.node_entry("node2")["failures"] >= 4, 15,
+                              "4 failed tries")
+            failures = self.node_entry("node2")["failures"]
+            self.activate("reconnect", None)
+            self.bed.wait_for(lambda: self.node_entry("node2")["failures"] > failures, 4,
+                              "a try right after Reconnect Now")
             self.node2.bus.start()
             self.bed.wait_for(lambda: self.node_entry("node2")["state"] == "connected", 20,
                               "node2 reconnected")
