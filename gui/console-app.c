@@ -241,7 +241,7 @@ report_error (AdminCall *c, GError *error)
   /* The toast stays short; the whole reason (who refused and why) goes to the log. */
   g_message ("%s: %s", c->title, error->message);
   if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED))
-    /* TRANSLATORS: %s is an action such as "Move VIP here" */
+    /* TRANSLATORS: %s is an action such as "Move VIP Here" */
     msg = g_strdup_printf (_("“%s” was refused: not authorized"), c->title);
   else
     /* TRANSLATORS: the first %s is an action, the second the reason */
@@ -376,7 +376,7 @@ demote_activated (GSimpleAction *a, GVariant *param, gpointer data)
 static void
 move_here_activated (GSimpleAction *a, GVariant *param, gpointer data)
 {
-  start_admin_call (data, param, _("Move VIP here"), "TakeOver", "ResetPriority");
+  start_admin_call (data, param, _("Move VIP Here"), "TakeOver", "ResetPriority");
 }
 
 static void
@@ -410,7 +410,7 @@ maintenance_activated (GSimpleAction *a, GVariant *param, gpointer data)
   const char *title = NULL;
 
   g_variant_get (param, "(&sb)", &id, &on);
-  title = on ? _("Start maintenance") : _("End maintenance");
+  title = on ? _("Start Maintenance") : _("End Maintenance");
   node = console_app_find_node (self, id);
   manager = node ? console_node_get_manager (node) : NULL;
   if (manager == NULL)

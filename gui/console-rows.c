@@ -487,7 +487,7 @@ make_member (ConsoleRows *self, const char *key, gpointer data)
    * for its facts at 800 pixels; all stay in the menu and in app.* for scripts. The disruptive
    * ones go through win.* actions that ask first. */
   v->demote = action_button (_("_Demote"), "win.demote", m->node, m->name);
-  v->move = action_button (_("_Move VIP here"), "win.move-vip-here", m->node, m->name);
+  v->move = action_button (_("_Move VIP Here"), "win.move-vip-here", m->node, m->name);
   v->reset = action_button (_("_Reset"), "app.reset", m->node, m->name);
   gtk_box_append (GTK_BOX (box), v->demote);
   gtk_box_append (GTK_BOX (box), v->move);

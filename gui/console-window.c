@@ -148,7 +148,7 @@ move_here_activated (GSimpleAction *a, GVariant *param, gpointer data)
   body = g_strdup_printf (_("%s takes %s over now; the other nodes drop their admin "
                             "priorities. Clients may see a short interruption."),
                           node_label (self, spec), vips);
-  console_dialog_confirm (GTK_WINDOW (self), G_ACTION_GROUP (self->app), _("Move the VIP here?"),
+  console_dialog_confirm (GTK_WINDOW (self), G_ACTION_GROUP (self->app), _("Move the VIP Here?"),
                           body, _("_Move"), "app.move-vip-here",
                           g_variant_new ("(ss)", spec, instance));
 }
@@ -181,7 +181,7 @@ demote_activated (GSimpleAction *a, GVariant *param, gpointer data)
                             "backup until it is reset."),
                           instance, node_label (data, spec));
   console_dialog_confirm (GTK_WINDOW (data), G_ACTION_GROUP (((ConsoleWindow *)data)->app),
-                          _("Demote this node?"), body, _("_Demote"), "app.demote",
+                          _("Demote This Node?"), body, _("_Demote"), "app.demote",
                 g_variant_new ("(ss)", spec, instance));
 }
 
@@ -195,7 +195,7 @@ start_maintenance_activated (GSimpleAction *a, GVariant *param, gpointer data)
       node_label (data, spec));
 
   console_dialog_confirm (GTK_WINDOW (data), G_ACTION_GROUP (((ConsoleWindow *)data)->app),
-                          _("Start maintenance?"), body, _("_Start Maintenance"), "app.maintenance",
+                          _("Start Maintenance?"), body, _("_Start Maintenance"), "app.maintenance",
                 g_variant_new ("(sb)", spec, TRUE));
 }
 
@@ -307,6 +307,8 @@ build_content (ConsoleWindow *self)
                                    adw_window_title_new (_("Cluster"), NULL));
   self->back_button = gtk_button_new_from_icon_name ("go-previous-symbolic");
   gtk_widget_set_tooltip_text (self->back_button, _("Back to the nodes"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->back_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Back to the nodes"), -1);
   g_signal_connect (self->back_button, "clicked", G_CALLBACK (back_clicked), self);
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), self->back_button);
   gtk_box_append (GTK_BOX (box), header);

@@ -242,7 +242,7 @@ class ConsoleTests(unittest.TestCase):
             self.assertIn(VIP, r["groups"][0]["owners"][0]["vip"])
             self.screenshot("console-node1-owner.png")
 
-            # Move VIP here, on node2's row: the node is named by its RouterId as shown.
+            # Move VIP Here, on node2's row: the node is named by its RouterId as shown.
             self.activate("move-vip-here", "('node2', 'VI_1')")
             self.wait_owner("node2", MOVE_BOUND)
             self.bed.wait_for(lambda: self.node2.has_vip(), MOVE_BOUND, "VIP on node2")
@@ -291,12 +291,12 @@ class ConsoleTests(unittest.TestCase):
             self.bed.wait_for(lambda: "master → backup (admin: Demote" in
                               self.read_events().splitlines()[-1], MOVE_BOUND,
                               "the demotion appended live to node1's events")
-            # Move VIP here also clears the other members' admin priorities (node1's 1).
+            # Move VIP Here also clears the other members' admin priorities (node1's 1).
             self.assertEqual(self.member("node1")["admin_priority"], 1)
             self.activate("move-vip-here", "('node2', 'VI_1')")
             self.bed.wait_for(lambda: self.member("node1")["admin_priority"] == 0
                               and self.member("node2")["admin_priority"] == 254, MOVE_BOUND,
-                              "node1 reset and node2 at 254 after Move VIP here")
+                              "node1 reset and node2 at 254 after Move VIP Here")
             self.activate("reset", "('node2', 'VI_1')")
             self.wait_owner("node1", MOVE_BOUND)
         finally:
@@ -372,7 +372,7 @@ class ConsoleTests(unittest.TestCase):
             self.activate("move-vip-here", "('node2', 'VI_1')", user=NOBODY)
             self.bed.wait_for(lambda: self.report()["toasts"], MOVE_BOUND, "a toast")
             toast = self.report()["toasts"][0]
-            self.assertIn("Move VIP here", toast)
+            self.assertIn("Move VIP Here", toast)
             self.assertIn("not authorized", toast)
             # polkitd itself said no (vipd words it so only after polkitd answered; without
             # polkitd it says that polkit could not be asked).
@@ -587,7 +587,7 @@ LogLevel VERBOSE
 
     @unittest.skipUnless(XDOTOOL, "no xdotool")
     def test_5_keyboard(self):
-        """From the keyboard alone: Alt+M on node2's row ("_Move VIP here"), the confirmation
+        """From the keyboard alone: Alt+M on node2's row ("_Move VIP Here"), the confirmation
         dialog appears and takes the focus, Alt+M again ("_Move") confirms; node2 ends up with
         the VIP. Ctrl+N asks for a node, Ctrl+? shows the shortcuts. The test waits for each
         window through the report instead of sleeping."""
@@ -600,15 +600,15 @@ LogLevel VERBOSE
             self.xdo("windowfocus", "--sync", wid)
             self.wait_window("the main window active", type_name="ConsoleWindow")
             self.press_alt("m")
-            self.wait_window("the Move dialog active", heading="Move the VIP here?")
+            self.wait_window("the Move dialog active", heading="Move the VIP Here?")
             # The dialog only asks: nothing moves until the admin confirms.
             self.assertTrue(self.owner_is("node1"))
             self.screenshot("console-confirm-move.png", delay=0.3)
             self.press_alt("m")
             self.wait_owner("node2", MOVE_BOUND)
             self.bed.wait_for(lambda: self.node2.has_vip(), MOVE_BOUND, "VIP on node2")
-            self.assertFalse(self.window_open(heading="Move the VIP here?"))
-            self.assertFalse(self.window_open(heading="Move the VIP here?", active=False))
+            self.assertFalse(self.window_open(heading="Move the VIP Here?"))
+            self.assertFalse(self.window_open(heading="Move the VIP Here?", active=False))
             self.activate("reset", "('node2', 'VI_1')")
             self.wait_owner("node1", MOVE_BOUND)
 
