@@ -16,7 +16,8 @@ struct _ConsoleApp
 {
   AdwApplication parent;
   GPtrArray *nodes; /* ConsoleNode* */
-  GStrv run_nodes;  /* --node: for this run only */
+  GStrv run_nodes;  /* --node */
+  GHashTable *run_only; /* specs shown for this run only: --node, unless also remembered */
   ClusterModel *model;
   GHashTable *busy; /* "spec\ninstance" -> count */
   guint update_id;
@@ -109,7 +110,7 @@ save_nodes (ConsoleApp *self)
     {
       const char *spec = console_node_get_spec (self->nodes->pdata[i]);
 
-      if (!self->run_nodes || !g_strv_contains ((const char *const *)self->run_nodes, spec))
+      if (!g_hash_table_contains (self->run_only, spec))
         g_ptr_array_add (specs, (char *)spec);
     }
   g_ptr_array_add (specs, NULL);
@@ -491,7 +492,11 @@ console_app_startup (GApplication *app)
         g_clear_error (&error);
       }
   for (char **s = self->run_nodes; s && *s; s++)
-    if (!console_app_add_node (self, *s, FALSE, &error))
+    if (console_app_add_node (self, *s, FALSE, &error))
+      g_hash_table_add (self->run_only, g_strdup (*s));
+    else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+      g_clear_error (&error); /* remembered and given again: it stays remembered */
+    else
       {
         g_printerr ("vipd-console: %s\n", error->message);
         g_clear_error (&error);
@@ -530,6 +535,7 @@ console_app_finalize (GObject *obj)
   ConsoleApp *self = CONSOLE_APP (obj);
 
   g_strfreev (self->run_nodes);
+  g_hash_table_unref (self->run_only);
   cluster_model_free (self->model);
   g_hash_table_unref (self->busy);
   G_OBJECT_CLASS (console_app_parent_class)->finalize (obj);
@@ -566,6 +572,7 @@ console_app_init (ConsoleApp *self)
   self->nodes = g_ptr_array_new_with_free_func (g_object_unref);
   self->model = cluster_model_new ();
   self->busy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->run_only = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_application_add_main_option_entries (G_APPLICATION (self), options);
 }
 

@@ -625,6 +625,26 @@ LogLevel VERBOSE
                               "the Add a Node dialog closed")
             self.assertEqual(len(self.report()["nodes"]), 2)
 
+            # Ctrl+N again, a spec typed and Enter: the node is added, shown unreachable (no
+            # bus there) and remembered; Forget Node removes it from the list and the file.
+            spec = "unix:path=%s/no-such-bus" % self.bed.tmpdir
+            ini = os.path.join(self.config_home, "vipd-console", "nodes.ini")
+            self.xdo("windowfocus", "--sync", wid)
+            self.wait_window("the main window active again", type_name="ConsoleWindow")
+            self.xdo("key", "ctrl+n")
+            self.wait_window("the Add a Node dialog", heading="Add a Node")
+            self.xdo("type", "--delay", "20", spec)
+            self.xdo("key", "Return")
+            self.bed.wait_for(lambda: [n["spec"] for n in self.report()["nodes"]][-1:] == [spec]
+                              and self.node_entry(spec)["state"] == "unreachable", 10,
+                              "the typed node added and unreachable")
+            with open(ini) as f:
+                self.assertIn(spec, f.read())
+            self.activate_window("forget", "'%s'" % spec)
+            self.bed.wait_for(lambda: len(self.report()["nodes"]) == 2, 10, "the node forgotten")
+            with open(ini) as f:
+                self.assertNotIn(spec, f.read())
+
             # Ctrl+?: the keyboard shortcuts window.
             self.xdo("windowfocus", "--sync", wid)
             self.wait_window("the main window active again", type_name="ConsoleWindow")
@@ -696,6 +716,36 @@ LogLevel VERBOSE
             self.screenshot("console-about-dark.png", delay=0.5)
         finally:
             self.stop_console()
+
+    def test_8_zh_cn(self):
+        """The zh_CN translation as built: the build dir's po/ tree laid over the install
+        prefix's locale dir (an overlay in this mount namespace), LANGUAGE=zh_CN. The owner
+        line and the window title read in Chinese."""
+        localedir = os.environ.get("VIPD_LOCALEDIR", "/usr/local/share/locale")
+        share = os.path.dirname(localedir)
+        built = os.path.join(BUILD, "po")
+        if not os.path.exists(os.path.join(built, "zh_CN", "LC_MESSAGES", "vipd.mo")):
+            self.skipTest("no zh_CN catalogue in the build dir")
+        if not realpolkit.in_private_mount_ns() or not os.path.isdir(share):
+            self.skipTest("no private mount namespace or no %s to lay the catalogue over" % share)
+        extra = os.path.join(self.bed.tmpdir, "locale-overlay")
+        shutil.copytree(built, os.path.join(extra, os.path.basename(localedir)))
+        subprocess.run(["mount", "-t", "overlay", "overlay", "-o",
+                        "lowerdir=%s:%s" % (extra, share), share], check=True)
+        self.report_path = os.path.join(self.bed.tmpdir, "report-zh.json")
+        env = self.env()
+        env.update({"LANG": "C.UTF-8", "LANGUAGE": "zh_CN", "LC_ALL": ""})
+        argv = [CONSOLE, "--node", self.node1.bus.address, "--node", self.node2.bus.address]
+        self.console = self.bed.start("client", argv, self.bed.log("console-zh"), env=env)
+        try:
+            self.wait_owner("node1", 20)
+            self.bed.wait_for(lambda: "位于 node1" in self.report()["groups"][0]["shown_owner"],
+                              10, "the owner line in Chinese")
+            self.assertIn("vipd 控制台", [w["title"] for w in self.report()["windows"]])
+            self.screenshot("console-zh_CN.png")
+        finally:
+            self.stop_console()
+            subprocess.run(["umount", share], check=False)
 
     def press_alt(self, key):
         self.xdo("keydown", "alt")
