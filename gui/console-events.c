@@ -160,7 +160,15 @@ console_events_window_new (GtkWindow *parent, ConsoleNode *node)
   g_autofree char *title = g_strdup_printf (_("Events of %s"), console_node_get_label (node));
   EventsView *v = g_new0 (EventsView, 1);
 
+  GtkEventController *keys = gtk_shortcut_controller_new ();
+
   gtk_window_set_transient_for (GTK_WINDOW (win), parent);
+  /* Ctrl+W closes a secondary window (HIG); Escape stays with the search entry. */
+  gtk_shortcut_controller_add_shortcut (
+      GTK_SHORTCUT_CONTROLLER (keys),
+      gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("<Control>w"),
+                        gtk_named_action_new ("window.close")));
+  gtk_widget_add_controller (win, keys);
   gtk_window_set_title (GTK_WINDOW (win), title);
   gtk_window_set_default_size (GTK_WINDOW (win), 560, 460);
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new (title, NULL));

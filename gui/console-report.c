@@ -40,6 +40,8 @@ add_windows (JsonBuilder *b, ConsoleApp *app)
       json_builder_add_boolean_value (b, gtk_widget_get_visible (GTK_WIDGET (w)));
       json_builder_set_member_name (b, "active");
       json_builder_add_boolean_value (b, gtk_window_is_active (w));
+      json_builder_set_member_name (b, "width");
+      json_builder_add_int_value (b, gtk_widget_get_width (GTK_WIDGET (w)));
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

@@ -313,6 +313,9 @@ make_node (ConsoleRows *self, const char *spec, gpointer data)
 
   v->base.widget = row;
   v->menu_state = -1;
+  /* AdwActionRow is not activatable by itself: a folded window shows the cluster page when a
+   * node row is clicked or gets Enter. */
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
   /* A long ssh error would make the sidebar row tall: two lines here, all of it in the tooltip
    * and in the Alarms row. */

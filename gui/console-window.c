@@ -21,6 +21,7 @@ struct _ConsoleWindow
   GtkListBox *node_list;
   GtkBox *cluster_box;
   GtkWidget *back_button;
+  GtkWidget *sidebar_header;
   ConsoleRows *rows;
   GHashTable *owner_texts; /* of the last update, for the report */
   char *report_path;
@@ -256,7 +257,7 @@ build_sidebar (ConsoleWindow *self)
   GtkWidget *list = gtk_list_box_new ();
 
   gtk_widget_set_size_request (box, 240, -1);
-  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  self->sidebar_header = header;
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header),
                                    adw_window_title_new (_("Nodes"), NULL));
   gtk_widget_set_tooltip_text (add, _("Add a node"));
@@ -328,10 +329,15 @@ build_content (ConsoleWindow *self)
   return box;
 }
 
+/* Side by side, the window buttons belong to the content's header only; folded, the node list
+ * is a page of its own and needs them too (else a narrow window has no close button). */
 static void
 folded_changed (ConsoleWindow *self)
 {
-  gtk_widget_set_visible (self->back_button, adw_leaflet_get_folded (self->leaflet));
+  gboolean folded = adw_leaflet_get_folded (self->leaflet);
+
+  gtk_widget_set_visible (self->back_button, folded);
+  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (self->sidebar_header), folded);
 }
 
 static void

@@ -679,6 +679,21 @@ LogLevel VERBOSE
             self.bed.wait_for(lambda: self.read_shown() == expected, 10,
                               "the filter to keep only %s" % expected)
             self.screenshot("console-events-filtered.png", delay=0.3)
+
+            # Ctrl+W closes the event log.
+            self.xdo("key", "ctrl+w")
+            self.bed.wait_for(lambda: not self.window_open(type_name="AdwWindow", active=None),
+                              10, "the events window closed")
+
+            # A narrow window: the node list and the cluster fold into pages of their own.
+            self.xdo("windowsize", "--sync", wid, "400", "600")
+            self.bed.wait_for(lambda: any(w["type"] == "ConsoleWindow" and w["width"] <= 420
+                                          for w in self.report()["windows"]), 10,
+                              "the window at 400 pixels")
+            self.screenshot("console-narrow.png", delay=0.5)
+            # A click on a node row shows the cluster page, with a back button.
+            self.xdo("mousemove", "--sync", "100", "83", "click", "1")
+            self.screenshot("console-narrow-cluster.png", delay=1.0)
         finally:
             self.stop_console()
 
