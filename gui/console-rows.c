@@ -148,7 +148,6 @@ sync_list (ConsoleRows *self, GtkListBox *list, GHashTable *items, GPtrArray *ke
       if (item == NULL)
         {
           item = make (self, keys->pdata[i], data[i]);
-          self->created++;
           g_hash_table_insert (items, g_strdup (keys->pdata[i]), item);
           gtk_list_box_insert (list, item->widget, (int)i);
         }
@@ -334,6 +333,7 @@ make_node (ConsoleRows *self, const char *spec, gpointer data)
   gtk_accessible_update_property (GTK_ACCESSIBLE (v->menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Node actions"), -1);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), v->menu_button);
+  self->created++;
   return &v->base;
 }
 
@@ -508,6 +508,7 @@ make_member (ConsoleRows *self, const char *key, gpointer data)
                                   _("More actions"), -1);
   gtk_box_append (GTK_BOX (box), more);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
+  self->created++;
   return &v->base;
 }
 
@@ -571,6 +572,7 @@ make_group (ConsoleRows *self, const char *key, gpointer data)
   v->list = GTK_LIST_BOX (list);
   gtk_box_append (GTK_BOX (box), list);
   v->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->created++;
   return &v->base;
 }
 
@@ -661,7 +663,6 @@ sync_groups (ConsoleRows *self, GHashTable *owner_texts)
       if (v == NULL)
         {
           v = (GroupView *)make_group (self, g->key, g);
-          self->created++;
           g_hash_table_insert (self->groups, g_strdup (g->key), v);
           gtk_box_insert_child_after (self->cluster_box, v->base.widget, prev);
         }

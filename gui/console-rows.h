@@ -17,6 +17,6 @@ void console_rows_free (ConsoleRows *rows);
  * line as shown) is filled for the test report. */
 void console_rows_sync (ConsoleRows *rows, GHashTable *owner_texts);
 
-/* How many rows were created since the start: a test follows it to see that a property change
- * updates rows in place. */
+/* How many node, group and member rows were created since the start (alarm rows come and go
+ * with their alarms): a test follows it to see that a property change updates rows in place. */
 guint console_rows_get_created (ConsoleRows *rows);
