@@ -37,6 +37,8 @@ instance_free (gpointer p)
   g_free (i->master_address);
   g_free (i->last_reason);
   g_strfreev (i->tracks);
+  g_free (i->sync_group);
+  g_free (i->sync_state);
   g_free (i);
 }
 
@@ -205,6 +207,8 @@ cluster_model_add_instance (ClusterModel *m, const ClusterInstance *src)
   i->master_address = g_strdup (src->master_address ? src->master_address : "");
   i->last_reason = g_strdup (src->last_reason ? src->last_reason : "");
   i->tracks = g_strdupv (src->tracks ? src->tracks : (char *[]){ NULL });
+  i->sync_group = g_strdup (src->sync_group ? src->sync_group : "");
+  i->sync_state = g_strdup (src->sync_state ? src->sync_state : "");
   g_ptr_array_add (m->instances, i);
 }
 
@@ -470,4 +474,26 @@ cluster_alarm_kind_to_string (ClusterAlarmKind kind)
       return "node-unreachable";
     }
   return "unknown";
+}
+
+void
+cluster_instance_set_counters (ClusterInstance *inst, GVariant *counters)
+{
+  GVariantIter iter;
+  const char *key;
+  guint64 value;
+
+  inst->adverts_rx = inst->adverts_tx = inst->dropped = inst->send_errors = 0;
+  if (counters == NULL || !g_variant_is_of_type (counters, G_VARIANT_TYPE ("a{st}")))
+    return;
+  g_variant_iter_init (&iter, counters);
+  while (g_variant_iter_next (&iter, "{&st}", &key, &value))
+    if (g_str_equal (key, "adverts-rx"))
+      inst->adverts_rx = value;
+    else if (g_str_equal (key, "adverts-tx"))
+      inst->adverts_tx = value;
+    else if (g_str_equal (key, "send-errors"))
+      inst->send_errors = value;
+    else if (g_str_has_prefix (key, "rx-dropped-"))
+      inst->dropped += value;
 }

@@ -29,6 +29,12 @@ typedef struct
   guint64 last_transition; /* usec since the epoch */
   char *last_reason;
   char **tracks; /* "name: status" of its track scripts, in the order vipd lists them */
+  char *sync_group; /* the SyncGroup's Name; "" when the instance is in none */
+  char *sync_state; /* the SyncGroup's State; "" when unknown */
+  guint64 adverts_rx;
+  guint64 adverts_tx;
+  guint64 dropped;     /* adverts received and dropped, every reason summed */
+  guint64 send_errors;
 } ClusterInstance;
 
 typedef struct
@@ -88,3 +94,7 @@ const ClusterAlarm *cluster_group_find_alarm (const ClusterGroup *group, Cluster
 const ClusterOwner *cluster_group_find_owner (const ClusterGroup *group, const char *vip);
 
 const char *cluster_alarm_kind_to_string (ClusterAlarmKind kind);
+
+/* Fills inst's advert counters from an Instance.Counters value (a{st}); unknown keys are
+ * ignored, every "rx-dropped-*" is summed into dropped. */
+void cluster_instance_set_counters (ClusterInstance *inst, GVariant *counters);

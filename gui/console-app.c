@@ -16,7 +16,8 @@ struct _ConsoleApp
 {
   AdwApplication parent;
   GPtrArray *nodes; /* ConsoleNode* */
-  GStrv run_nodes;  /* --node: for this run only */
+  GStrv run_nodes;  /* --node */
+  GHashTable *run_only; /* specs shown for this run only: --node, unless also remembered */
   ClusterModel *model;
   GHashTable *busy; /* "spec\ninstance" -> count */
   guint update_id;
@@ -50,14 +51,16 @@ update_model (gpointer data)
       const char *spec = console_node_get_spec (node);
       GList *instances = console_node_get_instances (node);
 
-      cluster_model_set_node (self->model, spec,
-                              console_node_get_state (node) == CONSOLE_NODE_CONNECTED);
+      /* Instances come only from connected nodes (console_node_get_instances). */
+      cluster_model_set_node (self->model, spec, !console_node_is_down (node));
       cluster_model_clear_instances (self->model, spec);
       for (GList *l = instances; l; l = l->next)
         {
           VipdDBusInstance *p = l->data;
           g_auto (GStrv) tracks =
               console_node_describe_tracks (node, vipd_dbus_instance_get_track_scripts (p));
+          g_autofree char *sync_name = NULL;
+          g_autofree char *sync_state = NULL;
           ClusterInstance ci = {
             .node = (char *)spec,
             .name = (char *)vipd_dbus_instance_get_name (p),
@@ -75,6 +78,11 @@ update_model (gpointer data)
             .tracks = tracks,
           };
 
+          console_node_describe_sync_group (node, vipd_dbus_instance_get_sync_group (p),
+                                            &sync_name, &sync_state);
+          ci.sync_group = sync_name;
+          ci.sync_state = sync_state;
+          cluster_instance_set_counters (&ci, vipd_dbus_instance_get_counters (p));
           if (ci.name)
             cluster_model_add_instance (self->model, &ci);
         }
@@ -102,7 +110,7 @@ save_nodes (ConsoleApp *self)
     {
       const char *spec = console_node_get_spec (self->nodes->pdata[i]);
 
-      if (!self->run_nodes || !g_strv_contains ((const char *const *)self->run_nodes, spec))
+      if (!g_hash_table_contains (self->run_only, spec))
         g_ptr_array_add (specs, (char *)spec);
     }
   g_ptr_array_add (specs, NULL);
@@ -167,6 +175,14 @@ console_app_find_node (ConsoleApp *self, const char *id)
   return NULL;
 }
 
+const char *
+console_app_node_label (ConsoleApp *self, const char *id)
+{
+  ConsoleNode *n = id ? console_app_find_node (self, id) : NULL;
+
+  return n ? console_node_get_label (n) : id;
+}
+
 GPtrArray *
 console_app_get_nodes (ConsoleApp *self)
 {
@@ -223,8 +239,10 @@ report_error (AdminCall *c, GError *error)
     return;
   c->reported = TRUE;
   g_dbus_error_strip_remote_error (error);
+  /* The toast stays short; the whole reason (who refused and why) goes to the log. */
+  g_message ("%s: %s", c->title, error->message);
   if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED))
-    /* TRANSLATORS: %s is an action such as "Move VIP here" */
+    /* TRANSLATORS: %s is an action such as "Move VIP Here" */
     msg = g_strdup_printf (_("“%s” was refused: not authorized"), c->title);
   else
     /* TRANSLATORS: the first %s is an action, the second the reason */
@@ -359,7 +377,7 @@ demote_activated (GSimpleAction *a, GVariant *param, gpointer data)
 static void
 move_here_activated (GSimpleAction *a, GVariant *param, gpointer data)
 {
-  start_admin_call (data, param, _("Move VIP here"), "TakeOver", "ResetPriority");
+  start_admin_call (data, param, _("Move VIP Here"), "TakeOver", "ResetPriority");
 }
 
 static void
@@ -393,7 +411,7 @@ maintenance_activated (GSimpleAction *a, GVariant *param, gpointer data)
   const char *title = NULL;
 
   g_variant_get (param, "(&sb)", &id, &on);
-  title = on ? _("Start maintenance") : _("End maintenance");
+  title = on ? _("Start Maintenance") : _("End Maintenance");
   node = console_app_find_node (self, id);
   manager = node ? console_node_get_manager (node) : NULL;
   if (manager == NULL)
@@ -414,6 +432,17 @@ quit_activated (GSimpleAction *a, GVariant *param, gpointer data)
   g_application_quit (data);
 }
 
+/* Skips the backoff wait of every unreachable node (up to 30 s): after fixing a network or
+ * starting sshd, an admin wants to see the node now. */
+static void
+reconnect_activated (GSimpleAction *a, GVariant *param, gpointer data)
+{
+  ConsoleApp *self = data;
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    console_node_reconnect (self->nodes->pdata[i]);
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "demote", .activate = demote_activated, .parameter_type = "(ss)" },
   { .name = "move-vip-here", .activate = move_here_activated, .parameter_type = "(ss)" },
@@ -421,6 +450,7 @@ static const GActionEntry app_actions[] = {
   { .name = "set-priority", .activate = set_priority_activated, .parameter_type = "(ssy)" },
   { .name = "maintenance", .activate = maintenance_activated, .parameter_type = "(sb)" },
   { .name = "quit", .activate = quit_activated },
+  { .name = "reconnect", .activate = reconnect_activated },
 };
 
 /* ---- lifecycle ---- */
@@ -439,6 +469,8 @@ console_app_startup (GApplication *app)
 {
   ConsoleApp *self = CONSOLE_APP (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *reconnect_accels[] = { "F5", "<Control>r", NULL };
+  static const char *add_accels[] = { "<Control>n", NULL };
   g_autoptr (GError) error = NULL;
   g_auto (GStrv) saved = NULL;
 
@@ -446,6 +478,9 @@ console_app_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.reconnect",
+                                         reconnect_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.add-node", add_accels);
 
   saved = console_config_load_nodes (&error);
   if (saved == NULL)
@@ -457,7 +492,11 @@ console_app_startup (GApplication *app)
         g_clear_error (&error);
       }
   for (char **s = self->run_nodes; s && *s; s++)
-    if (!console_app_add_node (self, *s, FALSE, &error))
+    if (console_app_add_node (self, *s, FALSE, &error))
+      g_hash_table_add (self->run_only, g_strdup (*s));
+    else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+      g_clear_error (&error); /* remembered and given again: it stays remembered */
+    else
       {
         g_printerr ("vipd-console: %s\n", error->message);
         g_clear_error (&error);
@@ -496,6 +535,7 @@ console_app_finalize (GObject *obj)
   ConsoleApp *self = CONSOLE_APP (obj);
 
   g_strfreev (self->run_nodes);
+  g_hash_table_unref (self->run_only);
   cluster_model_free (self->model);
   g_hash_table_unref (self->busy);
   G_OBJECT_CLASS (console_app_parent_class)->finalize (obj);
@@ -532,6 +572,7 @@ console_app_init (ConsoleApp *self)
   self->nodes = g_ptr_array_new_with_free_func (g_object_unref);
   self->model = cluster_model_new ();
   self->busy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->run_only = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_application_add_main_option_entries (G_APPLICATION (self), options);
 }
 

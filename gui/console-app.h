@@ -18,6 +18,8 @@ GPtrArray *console_app_get_nodes (ConsoleApp *app);
 ClusterModel *console_app_get_model (ConsoleApp *app);
 /* The node whose spec or label is id, or NULL. */
 ConsoleNode *console_app_find_node (ConsoleApp *app, const char *id);
+/* What the admin knows the node id by: its RouterId once known, else id itself. */
+const char *console_app_node_label (ConsoleApp *app, const char *id);
 /* Adds (and when remember, saves) a node; FALSE with error for a bad spec or a duplicate. */
 gboolean console_app_add_node (ConsoleApp *app, const char *spec, gboolean remember,
                                GError **error);

@@ -90,10 +90,29 @@ filter_row (GtkListBoxRow *row, gpointer data)
   return text && strstr (text, folded) != NULL;
 }
 
+/* For tests: the rows the filter lets through, newest first, after each change of the filter. */
+static void
+write_shown (EventsView *v)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autofree char *path = g_strconcat (v->report_path, "-shown", NULL);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (v->list)); row;
+       row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row) && gtk_widget_get_child_visible (row))
+      g_string_append_printf (text, "%s\n",
+                              adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+  g_string_append (text, "--\n"); /* the end: an empty filter result is still a result */
+  if (!g_file_set_contents (path, text->str, -1, NULL))
+    g_warning ("cannot write %s", path);
+}
+
 static void
 search_changed (GtkSearchEntry *entry, EventsView *v)
 {
   gtk_list_box_invalidate_filter (v->list);
+  if (v->report_path)
+    write_shown (v);
 }
 
 static void
@@ -141,7 +160,15 @@ console_events_window_new (GtkWindow *parent, ConsoleNode *node)
   g_autofree char *title = g_strdup_printf (_("Events of %s"), console_node_get_label (node));
   EventsView *v = g_new0 (EventsView, 1);
 
+  GtkEventController *keys = gtk_shortcut_controller_new ();
+
   gtk_window_set_transient_for (GTK_WINDOW (win), parent);
+  /* Ctrl+W closes a secondary window (HIG); Escape stays with the search entry. */
+  gtk_shortcut_controller_add_shortcut (
+      GTK_SHORTCUT_CONTROLLER (keys),
+      gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("<Control>w"),
+                        gtk_named_action_new ("window.close")));
+  gtk_widget_add_controller (win, keys);
   gtk_window_set_title (GTK_WINDOW (win), title);
   gtk_window_set_default_size (GTK_WINDOW (win), 560, 460);
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new (title, NULL));
@@ -154,6 +181,9 @@ console_events_window_new (GtkWindow *parent, ConsoleNode *node)
   /* GTK 4.8 has the property but not yet its setter. */
   g_object_set (search, "placeholder-text", _("Filter by instance, state or reason"), NULL);
   gtk_box_append (GTK_BOX (box), search);
+  /* Typing anywhere in the window filters: the log is for reading, the entry its only input. */
+  gtk_search_entry_set_key_capture_widget (GTK_SEARCH_ENTRY (search), win);
+  gtk_window_set_focus (GTK_WINDOW (win), search);
 
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");

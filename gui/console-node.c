@@ -21,12 +21,15 @@ struct _ConsoleNode
   ConsoleNodeState state;
   GCancellable *cancellable;
   GSubprocess *bridge; /* ssh, for ssh: nodes */
+  GString *bridge_err; /* what ssh wrote on stderr: the reason a connection failed */
   GDBusConnection *bus;
   GDBusObjectManager *objects;
   VipdDBusManager *manager;
   guint backoff_s;
   guint retry_id;
   gulong closed_id;
+  gboolean failed;  /* since the last time it was connected */
+  guint failures;   /* connection attempts that failed since then */
 };
 
 G_DEFINE_FINAL_TYPE (ConsoleNode, console_node, G_TYPE_OBJECT)
@@ -40,6 +43,45 @@ static guint signals[N_SIGNALS];
 
 static void connect_begin (ConsoleNode *self);
 
+/* ssh says why it failed ("Connection refused", "Permission denied (publickey)") on stderr; the
+ * D-Bus layer only sees the pipe close. Reads what is there now without blocking. */
+static void
+drain_bridge_stderr (ConsoleNode *self)
+{
+  GInputStream *err = self->bridge ? g_subprocess_get_stderr_pipe (self->bridge) : NULL;
+  char buf[1024];
+  gssize n;
+
+  if (err == NULL || !G_IS_POLLABLE_INPUT_STREAM (err))
+    return;
+  while ((n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (err), buf,
+                                                        sizeof buf, NULL, NULL))
+         > 0)
+    {
+      g_string_append_len (self->bridge_err, buf, n);
+      if (self->bridge_err->len > 8192)
+        g_string_erase (self->bridge_err, 0, self->bridge_err->len - 4096);
+    }
+}
+
+/* The last line ssh wrote, or why (a D-Bus error) when it wrote nothing. */
+static char *
+bridge_reason (ConsoleNode *self, const char *why)
+{
+  g_auto (GStrv) lines = NULL;
+
+  drain_bridge_stderr (self);
+  lines = g_strsplit (self->bridge_err->str, "\n", -1);
+  for (guint i = g_strv_length (lines); i > 0; i--)
+    {
+      g_strstrip (lines[i - 1]);
+      if (*lines[i - 1])
+        return g_str_has_prefix (lines[i - 1], "ssh:") ? g_strdup (lines[i - 1])
+                                                       : g_strdup_printf ("ssh: %s", lines[i - 1]);
+    }
+  return g_strdup (why);
+}
+
 static void
 emit_changed (ConsoleNode *self)
 {
@@ -49,6 +91,15 @@ emit_changed (ConsoleNode *self)
 static void
 set_state (ConsoleNode *self, ConsoleNodeState state, const char *error)
 {
+  if (state == CONSOLE_NODE_CONNECTED)
+    {
+      self->failed = FALSE;
+      self->failures = 0;
+    }
+  else if (state != CONSOLE_NODE_CONNECTING)
+    self->failed = TRUE;
+  if (state == CONSOLE_NODE_UNREACHABLE)
+    self->failures++;
   self->state = state;
   g_free (self->error);
   self->error = g_strdup (error);
@@ -91,8 +142,10 @@ retry_cb (gpointer data)
 static void
 schedule_retry (ConsoleNode *self, const char *why)
 {
+  g_autofree char *reason = self->bridge ? bridge_reason (self, why) : g_strdup (why);
+
   drop_connection (self);
-  set_state (self, CONSOLE_NODE_UNREACHABLE, why);
+  set_state (self, CONSOLE_NODE_UNREACHABLE, reason);
   g_clear_handle_id (&self->retry_id, g_source_remove);
   self->retry_id = g_timeout_add_seconds (self->backoff_s, retry_cb, self);
   self->backoff_s = MIN (self->backoff_s * 2, BACKOFF_MAX_S);
@@ -170,29 +223,14 @@ objects_changed_cb (gpointer data)
   emit_changed (data);
 }
 
-/* Counters change every few seconds and the view does not show them: rebuilding the rows for
- * them would take a mnemonic or a click that lands mid-rebuild (and restart a screen reader). */
+/* Every property change, Counters included (once a second): the window updates its rows in
+ * place, so a change never rebuilds a widget under the keyboard focus. */
 static void
 properties_changed_cb (GDBusObjectManagerClient *objects, GDBusObjectProxy *object,
                        GDBusProxy *proxy, GVariant *changed, const char *const *invalidated,
                        gpointer data)
 {
-  static const char *const unseen[] = { "Counters", NULL };
-  GVariantIter iter;
-  const char *name;
-
-  if (invalidated && *invalidated)
-    {
-      emit_changed (data);
-      return;
-    }
-  g_variant_iter_init (&iter, changed);
-  while (g_variant_iter_next (&iter, "{&sv}", &name, NULL))
-    if (!g_strv_contains (unseen, name))
-      {
-        emit_changed (data);
-        return;
-      }
+  emit_changed (data);
 }
 
 static void
@@ -274,7 +312,9 @@ connect_ssh (ConsoleNode *self, const char *host)
 
   /* GLib has no unixexec: transport, so the bridge is spawned by hand. BatchMode: the console
    * has no terminal to answer a password prompt; keys or an agent are required. */
-  self->bridge = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+  g_string_truncate (self->bridge_err, 0);
+  self->bridge = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                       | G_SUBPROCESS_FLAGS_STDERR_PIPE,
                                    &error, "ssh", "-T", "-o", "BatchMode=yes", "--", host,
                                    "systemd-stdio-bridge", NULL);
   if (self->bridge == NULL)
@@ -340,6 +380,7 @@ console_node_finalize (GObject *obj)
   g_free (self->spec);
   g_free (self->router_id);
   g_free (self->error);
+  g_string_free (self->bridge_err, TRUE);
   G_OBJECT_CLASS (console_node_parent_class)->finalize (obj);
 }
 
@@ -360,6 +401,7 @@ console_node_init (ConsoleNode *self)
 {
   self->cancellable = g_cancellable_new ();
   self->backoff_s = BACKOFF_MIN_S;
+  self->bridge_err = g_string_new (NULL);
 }
 
 ConsoleNode *
@@ -387,6 +429,17 @@ console_node_start (ConsoleNode *self)
   connect_begin (self);
 }
 
+gboolean
+console_node_reconnect (ConsoleNode *self)
+{
+  if (self->state != CONSOLE_NODE_UNREACHABLE)
+    return FALSE;
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  self->backoff_s = BACKOFF_MIN_S;
+  connect_begin (self);
+  return TRUE;
+}
+
 const char *
 console_node_get_spec (ConsoleNode *self)
 {
@@ -403,6 +456,19 @@ ConsoleNodeState
 console_node_get_state (ConsoleNode *self)
 {
   return self->state;
+}
+
+guint
+console_node_get_failures (ConsoleNode *self)
+{
+  return self->failures;
+}
+
+gboolean
+console_node_is_down (ConsoleNode *self)
+{
+  return self->state == CONSOLE_NODE_UNREACHABLE || self->state == CONSOLE_NODE_NO_VIPD
+         || (self->state == CONSOLE_NODE_CONNECTING && self->failed);
 }
 
 const char *
@@ -483,4 +549,23 @@ console_node_describe_tracks (ConsoleNode *self, const char *const *paths)
     }
   g_ptr_array_add (out, NULL);
   return (char **)g_ptr_array_free (g_steal_pointer (&out), FALSE);
+}
+
+void
+console_node_describe_sync_group (ConsoleNode *self, const char *path, char **name, char **state)
+{
+  g_autoptr (GDBusObject) obj = NULL;
+  g_autoptr (VipdDBusSyncGroup) group = NULL;
+
+  *name = NULL;
+  *state = NULL;
+  /* "/" is how vipd says "in no sync group". */
+  if (self->objects == NULL || path == NULL || g_strcmp0 (path, "/") == 0)
+    return;
+  obj = g_dbus_object_manager_get_object (self->objects, path);
+  group = obj ? vipd_dbus_object_get_sync_group (VIPD_DBUS_OBJECT (obj)) : NULL;
+  if (group == NULL)
+    return;
+  *name = g_strdup (vipd_dbus_sync_group_get_name (group));
+  *state = g_strdup (vipd_dbus_sync_group_get_state (group));
 }

@@ -2,6 +2,7 @@
  * test can follow the console without an accessibility stack. */
 #include "console-report.h"
 
+#include <adwaita.h>
 #include <json-glib/json-glib.h>
 
 static void
@@ -11,6 +12,38 @@ add_strv (JsonBuilder *b, const char *name, char **v)
   json_builder_begin_array (b);
   for (; v && *v; v++)
     json_builder_add_string_value (b, *v);
+  json_builder_end_array (b);
+}
+
+static void
+add_windows (JsonBuilder *b, ConsoleApp *app)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  json_builder_set_member_name (b, "windows");
+  json_builder_begin_array (b);
+  /* Every toplevel, not only the app's windows: dialogs are transient, not app windows. */
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, G_OBJECT_TYPE_NAME (w));
+      json_builder_set_member_name (b, "title");
+      json_builder_add_string_value (b, gtk_window_get_title (w));
+      json_builder_set_member_name (b, "heading");
+      json_builder_add_string_value (
+          b, ADW_IS_MESSAGE_DIALOG (w) ? adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w))
+                                       : NULL);
+      json_builder_set_member_name (b, "visible");
+      json_builder_add_boolean_value (b, gtk_widget_get_visible (GTK_WIDGET (w)));
+      json_builder_set_member_name (b, "active");
+      json_builder_add_boolean_value (b, gtk_window_is_active (w));
+      json_builder_set_member_name (b, "width");
+      json_builder_add_int_value (b, gtk_widget_get_width (GTK_WIDGET (w)));
+      json_builder_end_object (b);
+    }
   json_builder_end_array (b);
 }
 
@@ -24,7 +57,7 @@ label_of (ConsoleApp *app, const char *spec)
 
 gboolean
 console_report_write (const char *path, ConsoleApp *app, GHashTable *owner_texts,
-                      const char *const *toasts, GError **error)
+                      const char *const *toasts, guint rows_created, GError **error)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonGenerator) gen = json_generator_new ();
@@ -49,6 +82,10 @@ console_report_write (const char *path, ConsoleApp *app, GHashTable *owner_texts
       json_builder_add_string_value (b, console_node_get_label (n));
       json_builder_set_member_name (b, "state");
       json_builder_add_string_value (b, console_node_state_to_string (console_node_get_state (n)));
+      json_builder_set_member_name (b, "error");
+      json_builder_add_string_value (b, console_node_get_error (n));
+      json_builder_set_member_name (b, "failures");
+      json_builder_add_int_value (b, console_node_get_failures (n));
       json_builder_set_member_name (b, "maintenance");
       json_builder_add_boolean_value (b, console_node_get_manager (n)
                                              && vipd_dbus_manager_get_maintenance (
@@ -75,6 +112,9 @@ console_report_write (const char *path, ConsoleApp *app, GHashTable *owner_texts
   json_builder_end_array (b);
 
   add_strv (b, "toasts", (char **)toasts);
+  add_windows (b, app);
+  json_builder_set_member_name (b, "rows_created");
+  json_builder_add_int_value (b, rows_created);
 
   json_builder_set_member_name (b, "groups");
   json_builder_begin_array (b);
@@ -137,6 +177,16 @@ console_report_write (const char *path, ConsoleApp *app, GHashTable *owner_texts
           json_builder_set_member_name (b, "busy");
           json_builder_add_boolean_value (b, console_app_is_busy (app, m->node, m->name));
           add_strv (b, "tracks", m->tracks);
+          json_builder_set_member_name (b, "sync_group");
+          json_builder_add_string_value (b, m->sync_group);
+          json_builder_set_member_name (b, "sync_state");
+          json_builder_add_string_value (b, m->sync_state);
+          json_builder_set_member_name (b, "adverts_rx");
+          json_builder_add_int_value (b, (gint64)m->adverts_rx);
+          json_builder_set_member_name (b, "adverts_tx");
+          json_builder_add_int_value (b, (gint64)m->adverts_tx);
+          json_builder_set_member_name (b, "dropped");
+          json_builder_add_int_value (b, (gint64)m->dropped);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);

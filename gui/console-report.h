@@ -3,7 +3,8 @@
 
 #include "console-app.h"
 
-/* Writes nodes, groups, owners, alarms and busy rows; owner_texts maps a group key to the owner
- * line exactly as the window shows it. */
+/* Writes nodes, groups, owners, alarms, busy rows and the open windows (dialogs by their
+ * heading, which one is active); owner_texts maps a group key to the owner line exactly as the
+ * window shows it, rows_created counts the rows made so far (console-rows.c). */
 gboolean console_report_write (const char *path, ConsoleApp *app, GHashTable *owner_texts,
-                               const char *const *toasts, GError **error);
+                               const char *const *toasts, guint rows_created, GError **error);

@@ -4,7 +4,7 @@
 set -eu
 
 build_pkgs="meson ninja-build pkg-config gcc libglib2.0-dev libglib2.0-dev-bin libnl-3-dev libnl-route-3-dev libnm-dev gettext polkitd iproute2 python3 libjson-glib-dev glib-networking libnl-genl-3-dev"
-test_pkgs="clang libclang-rt-14-dev iproute2 nftables keepalived python3 dbus-daemon dbus-bin python3-dbusmock python3-gi python3-dbus gir1.2-glib-2.0 libxml2-utils systemd iputils-ping util-linux libglib2.0-bin nginx-light curl python3-aiosmtpd libgtk-4-dev libadwaita-1-dev xvfb xauth imagemagick desktop-file-utils appstream xdotool tshark qemu-system-x86 busybox-static ipvsadm kmod frr"
+test_pkgs="clang libclang-rt-14-dev iproute2 nftables keepalived python3 dbus-daemon dbus-bin python3-dbusmock python3-gi python3-dbus gir1.2-glib-2.0 libxml2-utils systemd iputils-ping util-linux libglib2.0-bin nginx-light curl python3-aiosmtpd libgtk-4-dev libadwaita-1-dev xvfb xauth imagemagick desktop-file-utils appstream xdotool tshark qemu-system-x86 busybox-static ipvsadm kmod frr openssh-client openssh-server fonts-wqy-microhei"
 
 case "${1:-build}" in
     build) want="$build_pkgs" ;;
@@ -33,29 +33,27 @@ else
     exit 1
 fi
 $sudo apt-get update -qq
-# frr's maintainer scripts enable and start frr.service; the interop tests run zebra and vrrpd
-# by hand inside their namespaces, and the host's own routing daemons must stay off. So frr is
-# installed on its own, with service starts refused for that one run, and left disabled.
-others="" frr=""
-for p in $missing; do
-    if [ "$p" = frr ]; then frr=frr; else others="$others $p"; fi
-done
-if [ -n "$others" ]; then
+# frr and openssh-server are test tools only: the interop tests run zebra and vrrpd by hand,
+# and tests/gui runs its own sshd, each inside network namespaces. Their packages must not start
+# (or leave enabled) the host's routing daemons or ssh service, so where no policy-rc.d says so
+# already, one that denies every start is in place for the install only, and their units are
+# disabled afterwards.
+policy=/usr/sbin/policy-rc.d
+made_policy=""
+services=""
+case " $missing " in *" frr "*) services="$services frr.service" ;; esac
+case " $missing " in *" openssh-server "*) services="$services ssh.service" ;; esac
+if [ -n "$services" ] && [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+    $sudo chmod 755 "$policy"
+    made_policy=1
+fi
+rc=0
+# shellcheck disable=SC2086
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null || rc=$?
+[ -n "$made_policy" ] && $sudo rm -f "$policy"
+if [ -n "$services" ] && command -v systemctl >/dev/null 2>&1; then
     # shellcheck disable=SC2086
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $others >/dev/null
+    $sudo systemctl disable $services >/dev/null 2>&1 || true
 fi
-if [ -n "$frr" ]; then
-    made_policy=""
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
-        $sudo chmod 755 /usr/sbin/policy-rc.d
-        made_policy=1
-    fi
-    rc=0
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends frr >/dev/null || rc=$?
-    [ -n "$made_policy" ] && $sudo rm -f /usr/sbin/policy-rc.d
-    [ "$rc" -eq 0 ] || exit "$rc"
-    if command -v systemctl >/dev/null 2>&1; then
-        $sudo systemctl disable frr.service >/dev/null 2>&1 || true
-    fi
-fi
+exit "$rc"

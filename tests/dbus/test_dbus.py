@@ -24,10 +24,12 @@ from vipdbus import (BUSCTL, IFACE_I, IFACE_M, NAME, PYTHON, ROOT, SECRET, VIP, 
                      Node, Pinger, conf_text, inst_path, run_as, skip_reason, testbed,
                      wait_master)
 
+import realpolkit  # noqa: E402
+from realpolkit import in_private_mount_ns, reexec_in_mount_ns  # noqa: E402
+
 BUILD = os.environ.get("VIPD_BUILDDIR",
                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build"))
 SRCDIR = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-POLKITD = "/usr/lib/polkit-1/polkitd"
 NOBODY = 65534   # made a member of the admin group "vipd" inside the mount namespace
 DAEMON = 1       # an existing user who is not a member
 ACCESS_DENIED = "org.freedesktop.DBus.Error.AccessDenied"
@@ -79,18 +81,6 @@ def snapshot(n):
 
 # === real polkitd in a private mount namespace =================================================
 
-def in_private_mount_ns():
-    return os.environ.get("VIPD_TEST_MNTNS") == "1"
-
-
-def reexec_in_mount_ns(case):
-    """Runs this case again under `unshare -m --propagation private`: the bind mounts over the
-    polkit directories and /etc/group are seen by nobody else."""
-    env = dict(os.environ, VIPD_TEST_MNTNS="1")
-    return subprocess.call(["unshare", "-m", "--propagation", "private", PYTHON,
-                            os.path.abspath(__file__), case], env=env)
-
-
 class RealPolkit:
     """Shipped .policy and rules bound over polkit's directories, a group vipd with nobody as its
     member, one vipd node with its bus and a real polkitd. Only valid in a private mount ns."""
@@ -98,39 +88,9 @@ class RealPolkit:
     def __init__(self, bed, conf):
         check(in_private_mount_ns(), "RealPolkit outside a private mount namespace")
         self.bed = bed
-        t = tempfile.mkdtemp(prefix="vipd-polkit-", dir=bed.tmpdir)
-        os.chmod(t, 0o755)
-        actions = os.path.join(t, "actions")
-        rules = os.path.join(t, "rules.d")
-        os.mkdir(actions, 0o755)
-        os.mkdir(rules, 0o755)
-        shutil.copy(os.path.join(BUILD, "polkit", "org.vipd.Vrrp1.policy"), actions)
-        shutil.copy(os.path.join(BUILD, "polkit", "50-org.vipd.Vrrp1.rules"), rules)
-        for d in (actions, rules):
-            for f in os.listdir(d):
-                os.chmod(os.path.join(d, f), 0o644)
-        group = os.path.join(t, "group")
-        with open("/etc/group") as f:
-            text = f.read()
-        check(not re.search(r"^vipd:", text, re.M), "the host already has a group vipd")
-        gids = {int(line.split(":")[2]) for line in text.splitlines() if line.count(":") >= 3}
-        gid = next(g for g in range(64000, 65000) if g not in gids)
-        with open(group, "w") as f:
-            f.write(text.rstrip("\n") + "\nvipd:x:%d:nobody\n" % gid)
-        os.chmod(group, 0o644)
-        for src, dst in ((actions, "/usr/share/polkit-1/actions"),
-                         (rules, "/etc/polkit-1/rules.d"), (group, "/etc/group")):
-            subprocess.run(["mount", "--bind", src, dst], check=True)
+        realpolkit.bind_polkit_files(bed.tmpdir, BUILD, members=["nobody"])
         self.node = Node(bed, "node1", conf, include_polkit=True)
-        self.polkitd = bed.start("node1", [POLKITD], bed.log("polkitd"),
-                                 env=self.node.env())
-        bed.wait_for(self.polkit_on_bus, 10, "polkitd on the bus")
-
-    def polkit_on_bus(self):
-        r = self.node.busctl("call", "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                             "org.freedesktop.DBus", "NameHasOwner", "s",
-                             "org.freedesktop.PolicyKit1", check=False)
-        return r.stdout.strip() == "b true"
+        self.polkitd = realpolkit.start_polkitd(bed, self.node)
 
 
 def polkit_conf():
@@ -144,10 +104,11 @@ def with_real_polkit(fn):
         r = skip_reason(need_polkitd=True)
         if r:
             raise Skip(r)
-        if not shutil.which("unshare") or not shutil.which("setpriv"):
-            raise Skip("no unshare/setpriv")
+        r = realpolkit.skip_reason()
+        if r:
+            raise Skip(r)
         if not in_private_mount_ns():
-            rc = reexec_in_mount_ns(sys.argv[1])
+            rc = reexec_in_mount_ns([__file__, sys.argv[1]])
             if rc != 0:
                 raise SystemExit(rc)
             return

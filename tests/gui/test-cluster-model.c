@@ -186,6 +186,38 @@ test_unreachable (void)
   g_assert_cmpuint (cluster_model_get_node_alarms (m)->len, ==, 0);
 }
 
+/* The counters the view shows: rx/tx as vipd counts them, every drop reason summed. */
+static void
+test_counters (void)
+{
+  g_autoptr (ClusterModel) m = cluster_model_new ();
+  g_autoptr (GVariant) v = g_variant_ref_sink (g_variant_new_parsed (
+      "{'adverts-rx': uint64 7, 'adverts-tx': uint64 40, 'send-errors': uint64 1, "
+      "'became-master': uint64 2, 'rx-dropped-ttl': uint64 3, 'rx-dropped-auth': uint64 4}"));
+  ClusterInstance i = { .node = (char *)"node1", .name = (char *)"VI_1", .vrid = 51,
+                        .sync_group = (char *)"G1", .sync_state = (char *)"master" };
+  g_autoptr (GVariant) bad = g_variant_ref_sink (g_variant_new_string ("x"));
+  ClusterInstance *copy;
+
+  cluster_instance_set_counters (&i, v);
+  g_assert_cmpuint (i.adverts_rx, ==, 7);
+  g_assert_cmpuint (i.adverts_tx, ==, 40);
+  g_assert_cmpuint (i.send_errors, ==, 1);
+  g_assert_cmpuint (i.dropped, ==, 7);
+  /* A value of the wrong type says nothing: no stale figures. */
+  cluster_instance_set_counters (&i, bad);
+  g_assert_cmpuint (i.adverts_tx, ==, 0);
+  cluster_instance_set_counters (&i, v);
+
+  cluster_model_set_node (m, "node1", TRUE);
+  cluster_model_add_instance (m, &i);
+  cluster_model_update (m);
+  copy = ((ClusterGroup *)cluster_model_get_groups (m)->pdata[0])->members->pdata[0];
+  g_assert_cmpuint (copy->dropped, ==, 7);
+  g_assert_cmpstr (copy->sync_group, ==, "G1");
+  g_assert_cmpstr (copy->sync_state, ==, "master");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -196,5 +228,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cluster-model/no-master", test_no_master);
   g_test_add_func ("/cluster-model/vips-differ", test_vips_differ);
   g_test_add_func ("/cluster-model/unreachable", test_unreachable);
+  g_test_add_func ("/cluster-model/counters", test_counters);
   return g_test_run ();
 }
