@@ -94,9 +94,8 @@ memory_apply (gpointer handle, GArray *ops, GError **error)
           }
           break;
         case VIPD_IPVS_OP_DEL_SERVICE:
-          if (svc == NULL)
+          if (!vipd_ipvs_table_remove_service (table, &op->service.key))
             goto refused;
-          g_ptr_array_remove (table->services, svc);
           break;
         case VIPD_IPVS_OP_ADD_DEST:
         case VIPD_IPVS_OP_EDIT_DEST:
@@ -145,7 +144,7 @@ memory_flush (gpointer handle, GError **error)
 {
   VipdIpvsTable *table = handle;
 
-  g_ptr_array_set_size (table->services, 0);
+  vipd_ipvs_table_clear (table);
   vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL, "IPVS: flush");
   return TRUE;
 }
