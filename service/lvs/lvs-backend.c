@@ -7,26 +7,6 @@
 
 #include "ipvs-netlink.h"
 
-char *
-vipd_lvs_op_describe (const VipdIpvsOp *op)
-{
-  static const char *const verbs[] = {
-    [VIPD_IPVS_OP_ADD_SERVICE] = "add service",  [VIPD_IPVS_OP_EDIT_SERVICE] = "edit service",
-    [VIPD_IPVS_OP_DEL_SERVICE] = "del service",  [VIPD_IPVS_OP_ADD_DEST] = "add dest",
-    [VIPD_IPVS_OP_EDIT_DEST] = "edit dest",      [VIPD_IPVS_OP_DEL_DEST] = "del dest",
-  };
-  g_autofree char *svc = vipd_ipvs_service_describe (&op->service);
-  char buf[VIPD_ADDR_STRLEN];
-
-  if (op->kind < VIPD_IPVS_OP_ADD_DEST)
-    return g_strdup_printf ("%s %s", verbs[op->kind], svc);
-  vipd_addr_format (&op->dest.addr, buf, sizeof buf);
-  return g_strdup_printf (op->dest.addr.family == AF_INET6 ? "%s %s -> [%s]:%u %s weight %u"
-                                                           : "%s %s -> %s:%u %s weight %u",
-                          verbs[op->kind], svc, buf, op->dest.port,
-                          vipd_ipvs_forward_to_string (op->dest.forward), op->dest.weight);
-}
-
 /* ---- kernel ---- */
 
 static gpointer
@@ -47,6 +27,12 @@ kernel_apply (gpointer handle, GArray *ops, GError **error)
   return vipd_ipvs_apply (handle, ops, error);
 }
 
+static gboolean
+kernel_flush (gpointer handle, GError **error)
+{
+  return vipd_ipvs_flush (handle, error);
+}
+
 static void
 kernel_close (gpointer handle)
 {
@@ -57,7 +43,7 @@ const VipdLvsBackend *
 vipd_lvs_backend_kernel (void)
 {
   static const VipdLvsBackend kernel = { "kernel", kernel_open, kernel_read, kernel_apply,
-                                         kernel_close };
+                                         kernel_flush, kernel_close };
 
   return &kernel;
 }
@@ -85,12 +71,14 @@ static gboolean
 memory_apply (gpointer handle, GArray *ops, GError **error)
 {
   VipdIpvsTable *table = handle;
+  g_autoptr (GString) failures = NULL;
+  guint n_failed = 0;
 
   for (guint i = 0; i < ops->len; i++)
     {
       const VipdIpvsOp *op = &g_array_index (ops, VipdIpvsOp, i);
       VipdIpvsService *svc = vipd_ipvs_table_find_service (table, &op->service.key);
-      g_autofree char *text = vipd_lvs_op_describe (op);
+      g_autofree char *text = vipd_ipvs_op_describe (op);
 
       switch (op->kind)
         {
@@ -106,9 +94,8 @@ memory_apply (gpointer handle, GArray *ops, GError **error)
           }
           break;
         case VIPD_IPVS_OP_DEL_SERVICE:
-          if (svc == NULL)
+          if (!vipd_ipvs_table_remove_service (table, &op->service.key))
             goto refused;
-          g_ptr_array_remove (table->services, svc);
           break;
         case VIPD_IPVS_OP_ADD_DEST:
         case VIPD_IPVS_OP_EDIT_DEST:
@@ -136,11 +123,29 @@ memory_apply (gpointer handle, GArray *ops, GError **error)
       vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL, "IPVS: %s", text);
       continue;
     refused:
-      /* What the kernel would answer (EEXIST/ESRCH): a diff that does not fit the table. */
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "IPVS: %s: does not fit the table",
-                   text);
-      return FALSE;
+      /* What the kernel would answer (EEXIST/ESRCH): a diff that does not fit the table. As
+       * the kernel backend does, the next operations are still tried. */
+      if (failures == NULL)
+        failures = g_string_new (NULL);
+      else
+        g_string_append (failures, "; ");
+      g_string_append_printf (failures, "%s: does not fit the table", text);
+      n_failed++;
     }
+  if (n_failed == 0)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%u of %u IPVS operations failed: %s",
+               n_failed, ops->len, failures->str);
+  return FALSE;
+}
+
+static gboolean
+memory_flush (gpointer handle, GError **error)
+{
+  VipdIpvsTable *table = handle;
+
+  vipd_ipvs_table_clear (table);
+  vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL, "IPVS: flush");
   return TRUE;
 }
 
@@ -154,7 +159,7 @@ const VipdLvsBackend *
 vipd_lvs_backend_memory (void)
 {
   static const VipdLvsBackend memory = { "memory", memory_open, memory_read, memory_apply,
-                                         memory_close };
+                                         memory_flush, memory_close };
 
   return &memory;
 }

@@ -17,9 +17,12 @@ typedef struct
   gpointer (*open) (GError **error);
   /* The table as it is now. */
   VipdIpvsTable *(*read) (gpointer handle, GError **error);
-  /* Applies ops (VipdIpvsOp, from vipd_ipvs_table_diff()) in order; stops at the first that
-   * fails. */
+  /* Applies ops (VipdIpvsOp, from vipd_ipvs_table_diff()) in order. An operation that fails
+   * does not stop the ones after it; FALSE then, with one error that names every failed
+   * operation ("2 of 5 IPVS operations failed: ..."). */
   gboolean (*apply) (gpointer handle, GArray *ops, GError **error);
+  /* Empties the whole table, services vipd did not make included (lvs_flush). */
+  gboolean (*flush) (gpointer handle, GError **error);
   void (*close) (gpointer handle);
 } VipdLvsBackend;
 
@@ -29,8 +32,5 @@ const VipdLvsBackend *vipd_lvs_backend_kernel (void);
 const VipdLvsBackend *vipd_lvs_backend_memory (void);
 /* VIPD_IPVS_BACKEND=memory selects the memory backend; the kernel otherwise. */
 const VipdLvsBackend *vipd_lvs_backend_default (void);
-
-/* "add dest TCP 192.0.2.100:80 wrr -> 192.0.2.10:80 route weight 2"; newly allocated. */
-char *vipd_lvs_op_describe (const VipdIpvsOp *op);
 
 G_END_DECLS

@@ -351,7 +351,7 @@ sync_now (VipdLvsManager *m)
     }
   for (guint i = 0; i < ops->len; i++)
     {
-      g_autofree char *text = vipd_lvs_op_describe (&g_array_index (ops, VipdIpvsOp, i));
+      g_autofree char *text = vipd_ipvs_op_describe (&g_array_index (ops, VipdIpvsOp, i));
 
       vipd_log_instance (G_LOG_LEVEL_DEBUG, NULL, "IPVS change: %s", text);
     }
@@ -452,6 +452,17 @@ vipd_lvs_manager_start (VipdLvsManager *m)
     return;
   m->started = TRUE;
   open_backend (m);
+  if (m->handle && m->config->global.lvs_flush)
+    {
+      g_autoptr (GError) error = NULL;
+
+      /* keepalived's lvs_flush: at start only, never on reload (that would drop the
+       * connections of unchanged services). */
+      if (m->backend->flush (m->handle, &error))
+        vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL, "IPVS: table flushed (lvs_flush)");
+      else
+        vipd_log_instance (G_LOG_LEVEL_WARNING, NULL, "IPVS: lvs_flush: %s", error->message);
+    }
   for (guint i = 0; i < m->vss->len; i++)
     {
       VipdLvsVs *vs = g_ptr_array_index (m->vss, i);

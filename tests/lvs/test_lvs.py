@@ -105,7 +105,7 @@ def finish(bed, node):
     rc = bed.stop(node.vipd, timeout=15)
     out = node.vipd.output()
     check(rc == 0 and "Sanitizer" not in out, "vipd exited %s:\n%s" % (rc, out[-3000:]))
-    check("del service TCP 192.0.2.100:80" in " ".join(ipvs_lines(node)),
+    check("del-service TCP 192.0.2.100:80" in " ".join(ipvs_lines(node)),
           "the service was not removed on stop")
 
 
@@ -156,8 +156,8 @@ def case_nginx_stop_flips(bed):
     check("digest matches" in rs_prop(node, VS, "192.0.2.12:80", "LastCheckReason"),
           rs_prop(node, VS, "192.0.2.12:80", "LastCheckReason"))
     lines = ipvs_lines(node)
-    check("add service TCP 192.0.2.100:80 wrr" in lines, lines)
-    check("add dest TCP 192.0.2.100:80 wrr -> 192.0.2.12:80 masq weight 3" in lines, lines)
+    check("add-service TCP 192.0.2.100:80 wrr" in lines, lines)
+    check("add-dest TCP 192.0.2.100:80 wrr -> 192.0.2.12:80 masq weight 3" in lines, lines)
 
     # nginx on node2 stops: HTTP_GET fails 3 times (retry 2), 0.3 s apart, then down.
     t0 = time.monotonic()
@@ -171,7 +171,7 @@ def case_nginx_stop_flips(bed):
     counters = rs_prop(node, VS, "192.0.2.12:80", "Counters")
     check(counters["failures"] >= 3 and counters["transitions"] == 1, counters)
     check(rs_prop(node, VS, "192.0.2.12:80", "InTable") is False, "down server still in table")
-    bed.wait_for(lambda: "del dest TCP 192.0.2.100:80 wrr -> 192.0.2.12:80 masq weight 3"
+    bed.wait_for(lambda: "del-dest TCP 192.0.2.100:80 wrr -> 192.0.2.12:80"
                  in ipvs_lines(node), 2, "the destination removed")
     print("nginx stopped -> real server down after %.2f s (3 failures, 2 retries)" % took)
     # The other server was never touched.
@@ -181,7 +181,7 @@ def case_nginx_stop_flips(bed):
     ng["node2"] = start_nginx(bed, "node2", [hello])
     wait_health(bed, node, VS, "192.0.2.12:80", "up", 0.5 + 1 + SLACK)
     bed.wait_for(lambda: ipvs_lines(node).count(
-        "add dest TCP 192.0.2.100:80 wrr -> 192.0.2.12:80 masq weight 3") == 2, 2, "re-added")
+        "add-dest TCP 192.0.2.100:80 wrr -> 192.0.2.12:80 masq weight 3") == 2, 2, "re-added")
 
     # vipctl lvs shows it, as a table and as JSON.
     r = run_as(bed, "node1", [VIPCTL, "lvs"], node.env())
@@ -387,7 +387,7 @@ def drain_enable(bed):
     check(r.returncode == 0, r.stderr)
     check(rs_prop(node, VS, rs, "Weight") == 0 and rs_prop(node, VS, rs, "AdminWeight") == 0,
           "not drained")
-    bed.wait_for(lambda: "edit dest TCP 192.0.2.100:80 wlc -> 192.0.2.12:80 masq weight 0"
+    bed.wait_for(lambda: "edit-dest TCP 192.0.2.100:80 wlc -> 192.0.2.12:80 masq weight 0"
                  in ipvs_lines(node), 2, "weight 0 programmed")
     check(rs_prop(node, VS, rs, "Health") == "up", "draining changed the health")
     # A drained server stays drained when vipd restarts (the state directory keeps it).
@@ -396,7 +396,7 @@ def drain_enable(bed):
     node.start_vipd()
     node.wait_on_bus()
     check(rs_prop(node, VS, rs, "AdminWeight") == 0, "the drain did not survive a restart")
-    bed.wait_for(lambda: "add dest TCP 192.0.2.100:80 wlc -> 192.0.2.12:80 masq weight 0"
+    bed.wait_for(lambda: "add-dest TCP 192.0.2.100:80 wlc -> 192.0.2.12:80 masq weight 0"
                  in ipvs_lines(node), 3, "drained at start")
     # Another user: refused, exit 3, the action named; nothing changes.
     r = vipctl("enable", VS, rs, user=td.DAEMON)
@@ -479,7 +479,7 @@ def case_reload_keeps_state(bed):
     check(rs_prop(node, VS, "192.0.2.12:80", "Counters")["checks"] >= before, "counters reset")
     bed.wait_for(lambda: rs_prop(node, VS, "192.0.2.12:80", "Weight") == 4, 2, "weight 4")
     new = ipvs_lines(node)[n_ipvs:]
-    check(new == ["edit dest TCP 192.0.2.100:80 wlc -> 192.0.2.12:80 masq weight 4"], new)
+    check(new == ["edit-dest TCP 192.0.2.100:80 wlc -> 192.0.2.12:80 masq weight 4"], new)
     out = node.vipd.output()
     check("1 real server check kept, 1 started" in out, out)
     finish(bed, node)
@@ -531,10 +531,10 @@ def case_quorum_sorry_notify(bed):
     bed.stop(ng["node2"])
     bed.wait_for(lambda: get("QuorumState") == "lost", 0.3 + 1 + SLACK, "quorum lost")
     check(get("SorryServerActive") is True and get("SorryServer") == "192.0.2.250:80", "sorry")
-    bed.wait_for(lambda: "add dest TCP 192.0.2.100:80 wlc -> 192.0.2.250:80 masq weight 1"
+    bed.wait_for(lambda: "add-dest TCP 192.0.2.100:80 wlc -> 192.0.2.250:80 masq weight 1"
                  in ipvs_lines(node), 2, "sorry server added")
     lines = ipvs_lines(node)
-    check("del dest TCP 192.0.2.100:80 wlc -> 192.0.2.13:80 masq weight 1" in lines,
+    check("del-dest TCP 192.0.2.100:80 wlc -> 192.0.2.13:80" in lines,
           "the live server stays beside the sorry server: %s" % lines)
     check(rs_prop(node, VS, "192.0.2.13:80", "InTable") is False, ".13 in table")
     bed.wait_for(lambda: os.path.exists(events) and "quorum_down" in open(events).read(), 5,
@@ -542,7 +542,7 @@ def case_quorum_sorry_notify(bed):
     check("down 12" in open(events).read(), open(events).read())
     ng["node2"] = start_nginx(bed, "node2", [hello])
     bed.wait_for(lambda: get("QuorumState") == "up", 0.3 + 1 + SLACK, "quorum regained")
-    bed.wait_for(lambda: "del dest TCP 192.0.2.100:80 wlc -> 192.0.2.250:80 masq weight 1"
+    bed.wait_for(lambda: "del-dest TCP 192.0.2.100:80 wlc -> 192.0.2.250:80"
                  in ipvs_lines(node), 2, "sorry server withdrawn")
     bed.wait_for(lambda: "quorum_up" in open(events).read(), 5, "quorum_up ran")
     got = open(events).read().split("\n")
@@ -587,11 +587,11 @@ def case_ipv6(bed):
           rs_prop(node, vs, "[2001:db8::12]:80", "LastCheckReason"))
     wait_health(bed, node, vs, "[2001:db8::13]:80", "down", 0.5 + 1 + SLACK)
     lines = ipvs_lines(node)
-    check("add dest TCP [2001:db8::100]:80 wlc -> [2001:db8::12]:80 masq weight 1" in lines, lines)
-    bed.wait_for(lambda: "del dest TCP [2001:db8::100]:80 wlc -> [2001:db8::13]:80 masq weight 1"
+    check("add-dest TCP [2001:db8::100]:80 wlc -> [2001:db8::12]:80 masq weight 1" in lines, lines)
+    bed.wait_for(lambda: "del-dest TCP [2001:db8::100]:80 wlc -> [2001:db8::13]:80"
                  in ipvs_lines(node), 2, ".13 removed")
     rc = bed.stop(node.vipd, timeout=15)
-    check(rc == 0 and "del service TCP [2001:db8::100]:80 wlc" in ipvs_lines(node),
+    check(rc == 0 and "del-service TCP [2001:db8::100]:80 wlc" in ipvs_lines(node),
           node.vipd.output())
 
 

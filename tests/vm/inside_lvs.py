@@ -2,24 +2,24 @@
 
     inside_lvs.py CASE
 
-- lvs_nat_bed: the seed's LVS-NAT layout. Two directors run the seed's sync group (VIP on
-  eth0, DIP on eth1, the real servers' default gateway) with vipd; each director's IPVS table
-  is programmed by ipvs-apply. A client reaches both nginx-less real servers (python http.server)
-  through the VIP, then the master stops and the backup takes VIP and DIP together, and the
-  client is served again, through the new master's IPVS table.
-- vipd_lvs: vipd alone builds the table from virtual_server blocks; a failing TCP_CHECK removes
-  its destination (or zeroes its weight with inhibit_on_failure); a reload changes only what
-  changed; stopping vipd removes its services.
-- vipd_lvs_nat: lvs_nat_bed with the virtual_server blocks in the seed's configs instead of
-  ipvs-apply.
-The vipd_* cases skip (77) while ``vipd --check`` says virtual_server is not supported.
+- lvs_nat_bed: the test bed itself, without vipd's LVS half: the seed's LVS-NAT layout. Two
+  directors run the seed's sync group (VIP on eth0, DIP on eth1, the real servers' default
+  gateway) with vipd; each director's IPVS table is programmed by ipvs-apply. A client reaches
+  both nginx-less real servers (python http.server) through the VIP, then the master stops and
+  the backup takes VIP and DIP together, and the client is served again, through the new
+  master's IPVS table.
+- vipd_lvs: vipd alone builds the table from virtual_server blocks and leaves a service it did
+  not make alone; a failing TCP_CHECK removes its destination (or zeroes its weight with
+  inhibit_on_failure); a reload changes only what changed; stopping vipd removes its services
+  and only those; started again with lvs_flush, it empties the table first.
+- vipd_lvs_nat: lvs_nat_bed with the virtual_server blocks in the seed's configs: vipd programs
+  each director's table, nothing else does. As keepalived does, both directors hold the table
+  whatever their VRRP state; the traffic follows the VIP and DIP, so only the master's table
+  counts connections.
 """
 
 import os
-import re
-import subprocess
 import sys
-import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -39,6 +39,12 @@ NAT_SERVICE = """
 service tcp 192.0.2.150 80 rr
   dest 198.51.100.21 80 masq weight 1
   dest 198.51.100.22 80 masq weight 1
+"""
+
+# A service made by someone else than vipd.
+FOREIGN_SERVICE = """
+service tcp 192.0.2.199 80 rr
+  dest 198.51.100.21 80 masq weight 1
 """
 
 # The same service as keepalived.conf blocks, appended to the seed's sync-group configs.
@@ -71,18 +77,6 @@ try:
 except Exception as e:
     print("error: %s" % e)
 """
-
-
-def lvs_manager_reason():
-    """Why vipd cannot run virtual_server blocks yet, or None."""
-    with tempfile.NamedTemporaryFile("w", suffix=".conf") as f:
-        f.write("global_defs {\n    router_id check\n}\n" + NAT_VIRTUAL_SERVER)
-        f.flush()
-        p = subprocess.run([VIPD, "--check", "-f", f.name], stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True, timeout=60)
-    if p.returncode != 0 or re.search(r'"virtual_server" is not supported', p.stdout):
-        return "needs the LVS manager (vipd --check: %s)" % p.stdout.strip().splitlines()[0]
-    return None
 
 
 class LvsTest(vipd_bed.VipdTest):
@@ -214,13 +208,21 @@ virtual_server 192.0.2.151 80 {
 }
 """ % web_weight_21 + extra)
 
+        # A service that is not vipd's: vipd leaves it alone (no lvs_flush).
+        foreign_svc = "TCP 192.0.2.199:80"
+        foreign = {foreign_svc: ("rr", "", {"198.51.100.21:80": ("Masq", 1)})}
+        res = bed.run("node1", [APPLY, self.write_conf("foreign.ipvs", FOREIGN_SERVICE)])
+        self.assertEqual(res.returncode, 0, "ipvs-apply: %s" % res.stdout)
+        self.assertEqual(self.ipvs("node1"), foreign, "the table before vipd starts")
+
         path = self.write_conf("node1.conf", conf(3))
         self.start("node1", path)
         svc150, svc151 = "TCP 192.0.2.150:80", "TCP 192.0.2.151:80"
-        want = {
+        want = dict(foreign)
+        want.update({
             svc150: ("rr", "", {"198.51.100.21:80": ("Masq", 1), "198.51.100.22:80": ("Masq", 1)}),
             svc151: ("wrr", "", {"198.51.100.21:80": ("Masq", 3), "198.51.100.22:80": ("Masq", 2)}),
-        }
+        })
         self.wait_table("node1", want, 30, "the table built from the config")
         seen = self.fetch()
         self.assertEqual(sorted(set(seen)), ["rs1", "rs2"], "answers through the VIP: %r" % seen)
@@ -247,18 +249,23 @@ virtual_server 192.0.2.151 80 {
         after = self.ipvs("node1", "stats")
         self.assertEqual(after[svc150][0], stats[svc150][0], ".150 kept its counters (not recreated)")
 
-        # Stopping vipd takes its services out of the kernel.
+        # Stopping vipd takes its services out of the kernel, and only its own.
         self.kill("node1", vipd_bed.signal.SIGTERM)
-        self.assertEqual(self.ipvs("node1"), {}, "ipvsadm -Ln after vipd stopped")
+        self.assertEqual(self.ipvs("node1"), foreign, "ipvsadm -Ln after vipd stopped")
+
+        # lvs_flush: the whole table is emptied at start, the foreign service with it.
+        with open(path, "w") as f:
+            f.write(conf(3).replace("router_id node1\n", "router_id node1\n    lvs_flush\n"))
+        self.start("node1", path)
+        del want[foreign_svc], want["TCP 192.0.2.152:80"]
+        want[svc151][2]["198.51.100.21:80"] = ("Masq", 3)
+        self.wait_table("node1", want, 30, "the table after a start with lvs_flush")
+        self.kill("node1", vipd_bed.signal.SIGTERM)
+        self.assertEqual(self.ipvs("node1"), {}, "ipvsadm -Ln after vipd stopped again")
 
 
 def main():
     case = sys.argv[1]
-    if case.startswith("vipd_"):
-        reason = lvs_manager_reason()
-        if reason:
-            print("SKIP: " + reason)
-            return 77
     suite = unittest.TestSuite([LvsTest("test_" + case)])
     result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
     return 0 if result.wasSuccessful() else 1

@@ -39,13 +39,6 @@ def main():
     if reason:
         print("SKIP: no VM can run here: " + reason)
         return 77
-    if case.startswith("vipd_"):
-        # Asked on the host first: no VM boot for a case that vipd cannot run yet.
-        import inside_lvs
-        reason = inside_lvs.lvs_manager_reason()
-        if reason:
-            print("SKIP: " + reason)
-            return 77
     script, modules = CASES[case]
     env = {k: os.environ[k] for k in ("IPVS_APPLY", "VIPD", "VIPD_SHOW_LOGS",
                                                     "ASAN_OPTIONS", "UBSAN_OPTIONS") if k in os.environ}

@@ -102,6 +102,8 @@ dump_global (GString *s, const VipdGlobalDefs *g)
             g->smtp_port);
     }
   vipd_dump_line_seconds (s, 1, "smtp_connect_timeout", g->smtp_connect_timeout_ms);
+  if (g->lvs_flush)
+    vipd_dump_line (s, 1, "lvs_flush");
   if (vipd_addr_is_set (&g->mcast_group4))
     vipd_dump_line_addr (s, 1, "vrrp_mcast_group4", &g->mcast_group4);
   else

@@ -234,10 +234,10 @@ static const VipdKeyword global_keywords[] = {
   { "vrrp_rt_priority", g_rt_priority },
   { "v3_checksum_as_v2", g_v3_checksum_as_v2 },
   { "v3_checksum_strict", g_v3_checksum_strict },
+  VIPD_KW_FIELD ("lvs_flush", VIPD_KW_FLAG, VipdGlobalDefs, lvs_flush),
   /* Real keepalived keywords that vipd does not act on (yet). */
   { "lvs_id", vipd_kw_ignored },
   { "lvs_sync_daemon", vipd_kw_ignored },
-  { "lvs_flush", vipd_kw_ignored },
   { "lvs_timeouts", vipd_kw_ignored },
   { "smtp_helo_name", vipd_kw_ignored },
   { "smtp_alert", vipd_kw_ignored },

@@ -63,6 +63,7 @@ vipd_real_server_free (gpointer p)
 
   g_free (rs->notify_up.command);
   g_free (rs->notify_down.command);
+  g_free (rs->virtualhost);
   g_ptr_array_unref (rs->checkers);
   g_free (rs);
 }
@@ -94,6 +95,52 @@ vipd_virtual_server_free (gpointer p)
   g_free (vs->virtualhost);
   g_ptr_array_unref (vs->real_servers);
   g_free (vs);
+}
+
+void
+vipd_virtual_server_inherit_check_defaults (VipdVirtualServer *vs)
+{
+  for (guint r = 0; r < vs->real_servers->len; r++)
+    {
+      VipdRealServer *rs = g_ptr_array_index (vs->real_servers, r);
+
+      for (guint i = 0; i < rs->checkers->len; i++)
+        {
+          VipdChecker *c = g_ptr_array_index (rs->checkers, i);
+          /* The nearest level that wrote a setting gives it. */
+          const VipdCheckDefaults *levels[] = { &rs->check_defaults, &vs->check_defaults };
+
+          for (guint l = 0; l < G_N_ELEMENTS (levels); l++)
+            {
+              const VipdCheckDefaults *d = levels[l];
+              guint take = d->set & ~c->set;
+
+              /* MISC_CHECK has misc_timeout, not connect_timeout. */
+              if (c->kind == VIPD_CHECK_MISC)
+                take &= ~(guint) VIPD_CHECK_SET_CONNECT_TIMEOUT;
+              if (take & VIPD_CHECK_SET_CONNECT_TIMEOUT)
+                c->connect_timeout_ms = d->connect_timeout_ms;
+              if (take & VIPD_CHECK_SET_RETRY)
+                c->retry = d->retry;
+              if (take & VIPD_CHECK_SET_DELAY_BEFORE_RETRY)
+                c->delay_before_retry_ms = d->delay_before_retry_ms;
+              if (take & VIPD_CHECK_SET_WARMUP)
+                c->warmup_ms = d->warmup_ms;
+              if (take & VIPD_CHECK_SET_DELAY_LOOP)
+                c->delay_loop_ms = d->delay_loop_ms;
+              c->set |= take;
+            }
+          if (c->virtualhost == NULL && rs->virtualhost
+              && (c->kind == VIPD_CHECK_HTTP || c->kind == VIPD_CHECK_SSL))
+            c->virtualhost = g_strdup (rs->virtualhost);
+        }
+    }
+}
+
+VipdLbKind
+vipd_virtual_server_sorry_lb_kind (const VipdVirtualServer *vs)
+{
+  return vs->has_sorry_lb_kind ? vs->sorry_lb_kind : vs->lb_kind;
 }
 
 VipdVsGroup *
@@ -296,6 +343,8 @@ vipd_config_dump_lvs (GString *s, const VipdConfig *config)
               vs->sorry_port);
       if (vs->sorry_server_inhibit)
         vipd_dump_line (s, 1, "sorry_server_inhibit");
+      if (vs->has_sorry_lb_kind)
+        vipd_dump_line (s, 1, "sorry_server_lvs_method %s", vipd_lb_kind_name (vs->sorry_lb_kind));
       vipd_dump_line (s, 1, "quorum %u", vs->quorum);
       vipd_dump_line (s, 1, "hysteresis %u", vs->hysteresis);
       if (vs->quorum_up.command)

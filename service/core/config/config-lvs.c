@@ -167,30 +167,35 @@ c_connect_timeout (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
 {
   if (for_kinds (ctx, st, t, FALSE, FALSE))
     seconds (ctx, st, 3600, &C (t)->connect_timeout_ms);
+  C (t)->set |= VIPD_CHECK_SET_CONNECT_TIMEOUT;
 }
 
 static void
 c_retry (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
 {
   count (ctx, st, 1000000, &C (t)->retry);
+  C (t)->set |= VIPD_CHECK_SET_RETRY;
 }
 
 static void
 c_delay_before_retry (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
 {
   seconds (ctx, st, 86400, &C (t)->delay_before_retry_ms);
+  C (t)->set |= VIPD_CHECK_SET_DELAY_BEFORE_RETRY;
 }
 
 static void
 c_warmup (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
 {
   seconds (ctx, st, 86400, &C (t)->warmup_ms);
+  C (t)->set |= VIPD_CHECK_SET_WARMUP;
 }
 
 static void
 c_delay_loop (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
 {
   seconds (ctx, st, 86400, &C (t)->delay_loop_ms);
+  C (t)->set |= VIPD_CHECK_SET_DELAY_LOOP;
 }
 
 static void
@@ -275,6 +280,44 @@ static const VipdKeyword checker_keywords[] = {
   { NULL, NULL },
 };
 
+/* ---- checker settings at virtual_server and real_server level ---- */
+
+/* connect_timeout, retry, delay_before_retry, warmup, delay_loop written above the checkers:
+ * defaults for them, applied by vipd_virtual_server_inherit_check_defaults(). */
+static void
+check_default (VipdParseCtx *ctx, const VipdStmt *st, VipdCheckDefaults *d, const char *level)
+{
+  guint before = ctx->diags->n_errors;
+  guint bit, *field;
+
+  if (strcmp (st->keyword, "connect_timeout") == 0)
+    bit = VIPD_CHECK_SET_CONNECT_TIMEOUT, field = &d->connect_timeout_ms;
+  else if (strcmp (st->keyword, "retry") == 0)
+    bit = VIPD_CHECK_SET_RETRY, field = &d->retry;
+  else if (strcmp (st->keyword, "delay_before_retry") == 0)
+    bit = VIPD_CHECK_SET_DELAY_BEFORE_RETRY, field = &d->delay_before_retry_ms;
+  else if (strcmp (st->keyword, "warmup") == 0)
+    bit = VIPD_CHECK_SET_WARMUP, field = &d->warmup_ms;
+  else
+    bit = VIPD_CHECK_SET_DELAY_LOOP, field = &d->delay_loop_ms;
+  if (bit == VIPD_CHECK_SET_RETRY)
+    count (ctx, st, 1000000, field);
+  else
+    seconds (ctx, st, bit == VIPD_CHECK_SET_CONNECT_TIMEOUT ? 3600 : 86400, field);
+  if (ctx->diags->n_errors != before)
+    return;
+  if (*field == 0 && (bit == VIPD_CHECK_SET_CONNECT_TIMEOUT || bit == VIPD_CHECK_SET_DELAY_LOOP))
+    {
+      vipd_diag_add (ctx->diags, VIPD_DIAG_ERROR, vipd_kw_arg_loc (st, 0),
+                     "%s 0 in %s would %s: write the seconds (e.g. %s 3)", st->keyword, level,
+                     bit == VIPD_CHECK_SET_DELAY_LOOP ? "check without pause"
+                                                      : "fail every check",
+                     st->keyword);
+      return;
+    }
+  d->set |= bit;
+}
+
 /* ---- real_server ---- */
 
 #define RS(target) ((VipdRealServer *) (target))
@@ -328,6 +371,18 @@ rs_misc (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
   rs_checker (ctx, st, t, VIPD_CHECK_MISC);
 }
 
+static void
+rs_check_default (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
+{
+  check_default (ctx, st, &RS (t)->check_defaults, "real_server");
+}
+
+static void
+rs_virtualhost (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
+{
+  vipd_kw_string (ctx, st, &RS (t)->virtualhost);
+}
+
 static const VipdKeyword real_server_keywords[] = {
   { "weight", rs_weight },
   { "inhibit_on_failure", rs_inhibit },
@@ -337,6 +392,12 @@ static const VipdKeyword real_server_keywords[] = {
   { "HTTP_GET", rs_http },
   { "SSL_GET", rs_ssl },
   { "MISC_CHECK", rs_misc },
+  { "connect_timeout", rs_check_default },
+  { "retry", rs_check_default },
+  { "delay_before_retry", rs_check_default },
+  { "warmup", rs_check_default },
+  { "delay_loop", rs_check_default },
+  { "virtualhost", rs_virtualhost },
   { "uthreshold", vipd_kw_ignored },
   { "lthreshold", vipd_kw_ignored },
   { "SMTP_CHECK", vipd_kw_ignored },
@@ -366,23 +427,34 @@ vs_lb_algo (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
   VS (t)->lb_algo_loc = *vipd_kw_arg_loc (st, 0);
 }
 
-static void
-vs_lb_kind (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
+/* NAT, DR or TUN (keepalived's tunnel type options after TUN are not supported). */
+static gboolean
+parse_lb_kind (VipdParseCtx *ctx, const VipdStmt *st, VipdLbKind *out)
 {
   const char *k;
 
   if (!vipd_kw_nargs (ctx, st, 1, 1))
-    return;
+    return FALSE;
   k = vipd_kw_arg (st, 0);
   if (g_ascii_strcasecmp (k, "NAT") == 0)
-    VS (t)->lb_kind = VIPD_LB_NAT;
+    *out = VIPD_LB_NAT;
   else if (g_ascii_strcasecmp (k, "DR") == 0)
-    VS (t)->lb_kind = VIPD_LB_DR;
+    *out = VIPD_LB_DR;
   else if (g_ascii_strcasecmp (k, "TUN") == 0)
-    VS (t)->lb_kind = VIPD_LB_TUN;
+    *out = VIPD_LB_TUN;
   else
-    vipd_diag_add (ctx->diags, VIPD_DIAG_ERROR, vipd_kw_arg_loc (st, 0),
-                   "%s \"%s\" is not a forwarding method: write NAT, DR or TUN", st->keyword, k);
+    {
+      vipd_diag_add (ctx->diags, VIPD_DIAG_ERROR, vipd_kw_arg_loc (st, 0),
+                     "%s \"%s\" is not a forwarding method: write NAT, DR or TUN", st->keyword, k);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+vs_lb_kind (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
+{
+  parse_lb_kind (ctx, st, &VS (t)->lb_kind);
 }
 
 static void
@@ -509,6 +581,24 @@ vs_real_server (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
   vipd_kw_dispatch (ctx, real_server_keywords, "real_server", st->children, rs);
 }
 
+static void
+vs_check_default (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
+{
+  check_default (ctx, st, &VS (t)->check_defaults, "virtual_server");
+}
+
+static void
+vs_sorry_lb_kind (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
+{
+  VipdLbKind kind;
+
+  if (parse_lb_kind (ctx, st, &kind))
+    {
+      VS (t)->sorry_lb_kind = kind;
+      VS (t)->has_sorry_lb_kind = TRUE;
+    }
+}
+
 static const VipdKeyword virtual_server_keywords[] = {
   { "delay_loop", vs_delay_loop },
   { "lb_algo", vs_lb_algo },
@@ -533,7 +623,11 @@ static const VipdKeyword virtual_server_keywords[] = {
   { "ops", vipd_kw_ignored },
   { "nat_mask", vipd_kw_ignored },
   { "smtp_alert", vipd_kw_ignored },
-  { "sorry_server_lvs_method", vipd_kw_ignored },
+  { "sorry_server_lvs_method", vs_sorry_lb_kind },
+  { "connect_timeout", vs_check_default },
+  { "retry", vs_check_default },
+  { "delay_before_retry", vs_check_default },
+  { "warmup", vs_check_default },
   { "ip_family", vipd_kw_ignored },
   { "lb_flags", vipd_kw_ignored },
   { "lvs_flags", vipd_kw_ignored },
@@ -601,6 +695,7 @@ vipd_kw_virtual_server (VipdParseCtx *ctx, const VipdStmt *st, gpointer target)
                    vipd_kw_arg (st, 0), vipd_kw_arg (st, 1));
   g_ptr_array_add (ctx->config->virtual_servers, vs);
   vipd_kw_dispatch (ctx, virtual_server_keywords, "virtual_server", st->children, vs);
+  vipd_virtual_server_inherit_check_defaults (vs);
 }
 
 /* ---- virtual_server_group ---- */

@@ -48,10 +48,33 @@ typedef struct
   GArray *status_codes; /* VipdStatusRange; empty = any 2xx */
 } VipdCheckUrl;
 
+/* Checker settings that keepalived 2.x also takes at virtual_server and real_server level, as
+ * defaults for the checkers below: a checker's own setting wins, then its real server's, then
+ * its virtual server's, then keepalived's default. */
+typedef enum
+{
+  VIPD_CHECK_SET_CONNECT_TIMEOUT = 1 << 0,
+  VIPD_CHECK_SET_RETRY = 1 << 1,
+  VIPD_CHECK_SET_DELAY_BEFORE_RETRY = 1 << 2,
+  VIPD_CHECK_SET_WARMUP = 1 << 3,
+  VIPD_CHECK_SET_DELAY_LOOP = 1 << 4,
+} VipdCheckSetting;
+
+typedef struct
+{
+  guint set; /* VipdCheckSetting bits of the fields written */
+  guint connect_timeout_ms;
+  guint retry;
+  guint delay_before_retry_ms;
+  guint warmup_ms;
+  guint delay_loop_ms; /* real_server level only: the virtual server's is its delay_loop_ms */
+} VipdCheckDefaults;
+
 typedef struct
 {
   VipdLoc loc;
   VipdCheckKind kind;
+  guint set;           /* VipdCheckSetting bits written in the checker itself */
   VipdAddr connect_ip; /* unset = the real server's address */
   guint connect_port;  /* 0 = the real server's port */
   VipdAddr bindto;
@@ -76,7 +99,9 @@ typedef struct
   guint weight; /* 1 */
   VipdTristate inhibit_on_failure; /* unset = the virtual server's */
   VipdCommand notify_up, notify_down;
-  GPtrArray *checkers; /* VipdChecker*; none = always up */
+  VipdCheckDefaults check_defaults;
+  char *virtualhost; /* default Host: of its HTTP_GET/SSL_GET checkers */
+  GPtrArray *checkers; /* VipdChecker*, with the defaults above already applied; none = always up */
 } VipdRealServer;
 
 typedef enum
@@ -109,11 +134,14 @@ typedef struct
   guint sorry_port;
   VipdLoc sorry_loc;
   gboolean sorry_server_inhibit;
+  gboolean has_sorry_lb_kind;
+  VipdLbKind sorry_lb_kind; /* sorry_server_lvs_method; unset = lb_kind */
   guint quorum;     /* 1 */
   guint hysteresis; /* 0 */
   VipdCommand quorum_up, quorum_down;
   gboolean inhibit_on_failure;
   gboolean alpha, omega;
+  VipdCheckDefaults check_defaults; /* delay_loop is delay_loop_ms above */
   char *virtualhost;
   GPtrArray *real_servers; /* VipdRealServer* */
 } VipdVirtualServer;
@@ -155,6 +183,11 @@ const char *vipd_lb_kind_name (VipdLbKind kind);          /* "NAT", "DR", "TUN" 
 const char *vipd_lvs_protocol_name (guint16 protocol);    /* "TCP", "UDP", "SCTP" */
 /* "192.0.2.11:80" or "[2001:db8::11]:80"; newly allocated. */
 char *vipd_lvs_endpoint_name (const VipdAddr *addr, guint port);
+/* Applies the checker settings written at virtual_server and real_server level to the checkers
+ * that did not write them (keepalived 2.x inheritance); run once the block is parsed. */
+void vipd_virtual_server_inherit_check_defaults (VipdVirtualServer *vs);
+/* The forwarding method of vs's sorry server. */
+VipdLbKind vipd_virtual_server_sorry_lb_kind (const VipdVirtualServer *vs);
 /* The effective inhibit_on_failure of rs inside vs. */
 gboolean vipd_real_server_inhibit (const VipdVirtualServer *vs, const VipdRealServer *rs);
 /* A text that changes whenever anything about how rs is checked changes (its checkers and

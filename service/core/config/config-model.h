@@ -93,6 +93,7 @@ typedef struct
   VipdAddr smtp_server;
   guint smtp_port;               /* 25 */
   guint smtp_connect_timeout_ms; /* 30 s */
+  gboolean lvs_flush;            /* empty the whole IPVS table when vipd starts */
   VipdAddr mcast_group4;         /* unset = 224.0.0.18 */
   VipdAddr mcast_group6;         /* unset = ff02::12 */
   gboolean skip_check_adv_addr;

@@ -119,6 +119,26 @@ vipd_ipvs_table_add_service (VipdIpvsTable *table, const VipdIpvsService *servic
   return copy;
 }
 
+gboolean
+vipd_ipvs_table_remove_service (VipdIpvsTable *table, const VipdIpvsServiceKey *key)
+{
+  gboolean found;
+  guint at = service_lower_bound (table, key, &found);
+
+  if (!found)
+    return FALSE;
+  service_free (g_ptr_array_steal_index (table->services, at));
+  return TRUE;
+}
+
+void
+vipd_ipvs_table_clear (VipdIpvsTable *table)
+{
+  for (guint i = 0; i < table->services->len; i++)
+    service_free (g_ptr_array_index (table->services, i));
+  g_ptr_array_set_size (table->services, 0);
+}
+
 VipdIpvsService *
 vipd_ipvs_table_find_service (const VipdIpvsTable *table, const VipdIpvsServiceKey *key)
 {

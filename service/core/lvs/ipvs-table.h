@@ -85,6 +85,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipdIpvsTable, vipd_ipvs_table_free)
 VipdIpvsService *vipd_ipvs_table_add_service (VipdIpvsTable *table, const VipdIpvsService *service);
 VipdIpvsService *vipd_ipvs_table_find_service (const VipdIpvsTable *table,
                                                const VipdIpvsServiceKey *key);
+/* Removes (and frees) the service with that key; FALSE when there is none. */
+gboolean vipd_ipvs_table_remove_service (VipdIpvsTable *table, const VipdIpvsServiceKey *key);
+/* Removes (and frees) every service. */
+void vipd_ipvs_table_clear (VipdIpvsTable *table);
 /* Adds or replaces (same address and port) a destination of the service; keeps it sorted. */
 void vipd_ipvs_service_set_dest (VipdIpvsService *service, const VipdIpvsDest *dest);
 

@@ -154,7 +154,7 @@ vipd_lvs_desired_add (VipdIpvsTable *table, const VipdConfig *config, const Vipd
       /* Quorum lost with a sorry server: it alone serves (keepalived removes the live ones). */
       if (!quorum_up && sorry)
         {
-          add_dest (svc, &vs->sorry_addr, vs->sorry_port, vs->lb_kind, 1);
+          add_dest (svc, &vs->sorry_addr, vs->sorry_port, vipd_virtual_server_sorry_lb_kind (vs), 1);
           continue;
         }
       for (guint i = 0; i < vs->real_servers->len; i++)
@@ -167,6 +167,6 @@ vipd_lvs_desired_add (VipdIpvsTable *table, const VipdConfig *config, const Vipd
             add_dest (svc, &rs->addr, rs->port, vs->lb_kind, 0);
         }
       if (sorry && vs->sorry_server_inhibit)
-        add_dest (svc, &vs->sorry_addr, vs->sorry_port, vs->lb_kind, 0);
+        add_dest (svc, &vs->sorry_addr, vs->sorry_port, vipd_virtual_server_sorry_lb_kind (vs), 0);
     }
 }

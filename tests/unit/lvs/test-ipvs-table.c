@@ -398,6 +398,28 @@ test_key_compare (void)
   g_assert_cmpint (vipd_ipvs_service_key_compare (&m, &c), <, 0);
 }
 
+/* The memory backend's DEL_SERVICE and flush: the table frees what it drops (the ASan build
+ * of this test would report a leak otherwise). */
+static void
+test_remove_and_clear (void)
+{
+  g_autoptr (VipdIpvsTable) t = vipd_ipvs_table_new ();
+  VipdIpvsServiceKey a = fwmark_key (AF_INET, 1), b = fwmark_key (AF_INET, 2);
+  VipdIpvsServiceKey missing = fwmark_key (AF_INET6, 1);
+
+  add_dest (add_svc (t, a, "rr"), "192.0.2.10", 80, 1);
+  add_svc (t, b, "wrr");
+  g_assert_false (vipd_ipvs_table_remove_service (t, &missing));
+  g_assert_true (vipd_ipvs_table_remove_service (t, &a));
+  g_assert_false (vipd_ipvs_table_remove_service (t, &a));
+  g_assert_cmpuint (t->services->len, ==, 1);
+  g_assert_nonnull (vipd_ipvs_table_find_service (t, &b));
+  add_svc (t, a, "rr");
+  vipd_ipvs_table_clear (t);
+  g_assert_cmpuint (t->services->len, ==, 0);
+  g_assert_null (vipd_ipvs_table_find_service (t, &b));
+}
+
 static void
 test_describe (void)
 {
@@ -435,6 +457,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lvs/ipvs-table/service-removed", test_service_removed);
   g_test_add_func ("/lvs/ipvs-table/ordering", test_ordering);
   g_test_add_func ("/lvs/ipvs-table/fwmark", test_fwmark);
+  g_test_add_func ("/lvs/ipvs-table/remove-and-clear", test_remove_and_clear);
   g_test_add_func ("/lvs/ipvs-table/ipv6", test_ipv6);
   g_test_add_func ("/lvs/ipvs-table/key-compare", test_key_compare);
   g_test_add_func ("/lvs/ipvs-table/describe", test_describe);

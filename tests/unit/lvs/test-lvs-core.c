@@ -288,6 +288,42 @@ test_desired (void)
   svc = g_ptr_array_index (t3->services, 0);
   g_assert_cmpuint (svc->dests->len, ==, 1);
   g_assert_cmpuint (dest_at (svc, "192.0.2.200", 80)->weight, ==, 1);
+  g_assert_cmpint (dest_at (svc, "192.0.2.200", 80)->forward, ==, VIPD_IPVS_FWD_DR);
+}
+
+/* sorry_server_lvs_method: the sorry server forwarded its own way, real servers as lb_kind. */
+static void
+test_sorry_method (void)
+{
+  g_autoptr (VipdDiagList) d = vipd_diag_list_new ();
+  g_autoptr (VipdConfig) c = parse_text ("virtual_server 192.0.2.100 80 {\n"
+                                         "  lb_kind DR\n"
+                                         "  sorry_server 192.0.2.200 8080\n"
+                                         "  sorry_server_lvs_method NAT\n"
+                                         "  sorry_server_inhibit\n"
+                                         "  real_server 192.0.2.10 80 {\n"
+                                         "  }\n"
+                                         "}\n",
+                                         d);
+  VipdVirtualServer *vs = g_ptr_array_index (c->virtual_servers, 0);
+  VipdRsStatus st[1] = { VIPD_RS_STATUS_INIT };
+  g_autoptr (VipdIpvsTable) up = vipd_ipvs_table_new ();
+  g_autoptr (VipdIpvsTable) lost = vipd_ipvs_table_new ();
+  VipdIpvsService *svc;
+
+  assert_count (d, VIPD_DIAG_ERROR, 0);
+  /* Quorum up: the real server by DR, the inhibited sorry server at weight 0 by NAT. */
+  vipd_lvs_desired_add (up, c, vs, st, TRUE);
+  svc = g_ptr_array_index (up->services, 0);
+  g_assert_cmpint (dest_at (svc, "192.0.2.10", 80)->forward, ==, VIPD_IPVS_FWD_DR);
+  g_assert_cmpint (dest_at (svc, "192.0.2.200", 8080)->forward, ==, VIPD_IPVS_FWD_NAT);
+  g_assert_cmpuint (dest_at (svc, "192.0.2.200", 8080)->weight, ==, 0);
+  /* Quorum lost: the sorry server alone, by NAT. */
+  st[0].alive = FALSE;
+  vipd_lvs_desired_add (lost, c, vs, st, FALSE);
+  svc = g_ptr_array_index (lost->services, 0);
+  g_assert_cmpuint (svc->dests->len, ==, 1);
+  g_assert_cmpint (dest_at (svc, "192.0.2.200", 8080)->forward, ==, VIPD_IPVS_FWD_NAT);
 }
 
 static void
@@ -331,5 +367,6 @@ main (int argc, char **argv)
   g_test_add_func ("/lvs/desired/quorum", test_quorum);
   g_test_add_func ("/lvs/desired/table", test_desired);
   g_test_add_func ("/lvs/desired/group", test_group_expansion);
+  g_test_add_func ("/lvs/desired/sorry-method", test_sorry_method);
   return g_test_run ();
 }
