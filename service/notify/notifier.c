@@ -31,24 +31,65 @@ add_fifo (VipdNotifier *n, const char *path, const char *script)
     g_ptr_array_add (n->fifos, f);
 }
 
+static void
+resolve_user (VipdNotifier *n)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!vipd_run_as_resolve (&n->run_as, n->global->script_user, n->global->script_group, &error))
+    vipd_log_instance (G_LOG_LEVEL_WARNING, NULL,
+                       "script_user: %s; notify scripts run as root", error->message);
+}
+
+static void
+open_fifos (VipdNotifier *n)
+{
+  add_fifo (n, n->global->notify_fifo, n->global->notify_fifo_script);
+  if (g_strcmp0 (n->global->vrrp_notify_fifo, n->global->notify_fifo) != 0)
+    add_fifo (n, n->global->vrrp_notify_fifo, NULL);
+}
+
 VipdNotifier *
 vipd_notifier_new (const VipdGlobalDefs *global)
 {
   VipdNotifier *n = g_new0 (VipdNotifier, 1);
-  g_autoptr (GError) error = NULL;
 
   n->global = global;
-  if (!vipd_run_as_resolve (&n->run_as, global->script_user, global->script_group, &error))
-    vipd_log_instance (G_LOG_LEVEL_WARNING, NULL,
-                       "script_user: %s; notify scripts run as root", error->message);
+  resolve_user (n);
   n->fifos = g_ptr_array_new_with_free_func ((GDestroyNotify) vipd_notify_fifo_free);
   n->queues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                      (GDestroyNotify) vipd_notify_queue_free);
-  add_fifo (n, global->notify_fifo, global->notify_fifo_script);
-  if (g_strcmp0 (global->vrrp_notify_fifo, global->notify_fifo) != 0)
-    add_fifo (n, global->vrrp_notify_fifo, NULL);
+  open_fifos (n);
   n->smtp = vipd_smtp_alert_new (global);
   return n;
+}
+
+void
+vipd_notifier_reload (VipdNotifier *n, const VipdGlobalDefs *global)
+{
+  const VipdGlobalDefs *old = n->global;
+  gboolean same_user = g_strcmp0 (old->script_user, global->script_user) == 0
+                       && g_strcmp0 (old->script_group, global->script_group) == 0;
+  gboolean same_fifos = same_user && g_strcmp0 (old->notify_fifo, global->notify_fifo) == 0
+                        && g_strcmp0 (old->notify_fifo_script, global->notify_fifo_script) == 0
+                        && g_strcmp0 (old->vrrp_notify_fifo, global->vrrp_notify_fifo) == 0;
+
+  n->global = global;
+  if (!same_user)
+    {
+      /* The queues read n->run_as when they start a script; the one running is not affected. */
+      vipd_run_as_clear (&n->run_as);
+      resolve_user (n);
+    }
+  if (!same_fifos)
+    {
+      g_ptr_array_set_size (n->fifos, 0);
+      open_fifos (n);
+    }
+  /* A mail copies what it needs when it is sent: the alerter can simply follow the new
+   * settings. */
+  vipd_smtp_alert_free (n->smtp);
+  n->smtp = vipd_smtp_alert_new (global);
 }
 
 void

@@ -499,7 +499,7 @@ vipd_vrrp_instance_set_tracking (VipdVrrpInstance *inst, const VipdTracker *trac
       else if (cause != NULL)
         reason = g_strdup_printf ("track %s %s (weight %+d)", key, what, cause->weight);
       else
-        reason = g_strdup ("trackers at start");
+        reason = g_strdup (inst->started ? "trackers on reload" : "trackers at start");
       g_free (inst->prio_note);
       inst->prio_note = g_strdup_printf ("%s: priority %u -> %u", reason, before, res.priority);
       vipd_log_instance (G_LOG_LEVEL_MESSAGE, inst->name, "%s, in %s", inst->prio_note,

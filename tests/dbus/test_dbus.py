@@ -732,6 +732,24 @@ def case_track_objects(bed):
         pass
     bed.wait_for(lambda: prop(spath, ts, "Status") == "failed", 5, "script status failed")
     check(prop(spath, ts, "LastExitStatus") == 1, "exit status after the down file")
+    # In a sync group a failure is a fault, and the group follows.
+    bed.wait_for(lambda: prop(gpath, sg, "State") == "fault", 5, "group state fault")
+    # A reload that leaves the script as it is: it stays failed and runs on, no instance moves
+    # (no event, LastTransition as it was).
+    last = {i: prop(inst_path(i), IFACE_I, "LastTransition") for i in ("VI_1", "VI_2")}
+    events = n1.call(ROOT, IFACE_M, "GetEvents", "tu", 0, 1000)[0]
+    run = prop(spath, ts, "LastRun")
+    n1.call(ROOT, IFACE_M, "Reload")
+    bed.wait_for(lambda: prop(spath, ts, "LastRun") > run, 5, "a run after the reload")
+    run = prop(spath, ts, "LastRun")
+    bed.wait_for(lambda: prop(spath, ts, "LastRun") > run, 5, "a second run after the reload")
+    check(prop(spath, ts, "Status") == "failed", "script status after a reload: %s"
+          % prop(spath, ts, "Status"))
+    check(n1.call(ROOT, IFACE_M, "GetEvents", "tu", 0, 1000)[0] == events,
+          "transitions on reload: %s" % n1.call(ROOT, IFACE_M, "GetEvents", "tu", 0, 1000)[0])
+    check({i: prop(inst_path(i), IFACE_I, "LastTransition") for i in last} == last,
+          "LastTransition moved on reload")
+    check(prop(gpath, sg, "State") == "fault", "group state after reload")
     # Reload without the script and the group: their objects go.
     n1.write_conf(base)
     n1.call(ROOT, IFACE_M, "Reload")
