@@ -4,6 +4,7 @@
 #include "log.h"
 #include "notify-fifo.h"
 #include "notify-queue.h"
+#include "script-security.h"
 #include "smtp-alert.h"
 #include "track/script-command.h"
 
@@ -16,6 +17,27 @@ struct _VipdNotifier
   VipdSmtpAlert *smtp;
 };
 
+/* enable_script_security applies to notify scripts as to vrrp_script, as in keepalived: a
+ * script that someone other than root could change never runs. Checked at every run, since
+ * the file may change after the configuration was read. where is "file:line: " or "". */
+static gboolean
+script_allowed (VipdNotifier *n, const char *name, const char *where, const char *command)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *program = NULL;
+
+  if (!n->global->enable_script_security)
+    return TRUE;
+  program = vipd_script_program (command);
+  if (program != NULL && vipd_script_security_check (program, &error))
+    return TRUE;
+  vipd_log_instance (G_LOG_LEVEL_WARNING, name,
+                     "%snotify script \"%s\" not run: enable_script_security refuses it (%s); "
+                     "it and every directory above it must be owned by root and writable only "
+                     "by root", where, command, error ? error->message : "empty command");
+  return FALSE;
+}
+
 static void
 add_fifo (VipdNotifier *n, const char *path, const char *script)
 {
@@ -24,6 +46,8 @@ add_fifo (VipdNotifier *n, const char *path, const char *script)
 
   if (path == NULL)
     return;
+  if (script != NULL && !script_allowed (n, NULL, "notify_fifo_script: ", script))
+    script = NULL;
   f = vipd_notify_fifo_new (path, script, &n->run_as, &error);
   if (f == NULL)
     vipd_log_instance (G_LOG_LEVEL_WARNING, NULL, "notify FIFO disabled: %s", error->message);
@@ -139,12 +163,19 @@ script_for (const VipdNotifySet *set, VipdState state)
 }
 
 static void
-queue_command (VipdNotifier *n, VipdNotifyKind kind, const char *name, const char *command,
+queue_command (VipdNotifier *n, VipdNotifyKind kind, const char *name, const VipdCommand *cmd,
                char **extra)
 {
   g_autoptr (GError) error = NULL;
-  char **argv = vipd_script_argv (command, (const char *const *) extra, &error);
+  const char *command = cmd->command;
+  g_autofree char *where = cmd->loc.file ? g_strdup_printf ("%s:%u: ", cmd->loc.file,
+                                                            cmd->loc.line)
+                                         : g_strdup ("");
+  char **argv;
 
+  if (!script_allowed (n, name, where, command))
+    return;
+  argv = vipd_script_argv (command, (const char *const *) extra, &error);
   if (argv == NULL)
     {
       vipd_log_instance (G_LOG_LEVEL_WARNING, name, "notify script \"%s\": %s", command,
@@ -171,9 +202,9 @@ vipd_notifier_transition (VipdNotifier *n, VipdNotifyKind kind, const char *name
     {
       specific = script_for (set, state);
       if (specific != NULL && specific->command != NULL)
-        queue_command (n, kind, name, specific->command, NULL);
+        queue_command (n, kind, name, specific, NULL);
       if (set->notify.command != NULL)
-        queue_command (n, kind, name, set->notify.command, args);
+        queue_command (n, kind, name, &set->notify, args);
     }
   if (smtp_alert)
     vipd_smtp_alert_send (n->smtp, kind, name, old_state, state, priority, reason);
