@@ -107,6 +107,30 @@ class ReloadTest(TrackTest):
         self.wait_owner(VIP, "node1", 3 * 0.1 + SLACK)
         bed.wait_log(p1, "track script chk succeeded (weight -30): priority 70 -> 100", 10)
 
+    def test_reload_priority_with_failed_script(self):
+        """A new base priority with a failing script unchanged: the priority goes straight from
+        100 - 20 to 110 - 20, never through 110 (which would preempt node2 at 95)."""
+        bed = self.make_bed(nodes=2)
+        top = "vrrp_script chk {\n script /bin/false\n interval 0.2\n weight -20\n}\n"
+        p1 = self.vipd("node1", self.pair_conf("node1", 100, top, "track_script {\n chk\n}"))
+        self.vipd("node2", self.pair_conf("node2", 95))
+        bed.wait_log(p1, "track script chk failed (exit status 1) (weight -20): priority 100 -> 80",
+                     10)
+        self.wait_owner(VIP, "node2", 6)
+        # Both start together: node1 may be master for a moment before node2's first advert.
+        bed.wait_for(lambda: re.findall(r"\(VI_1\) \w+ -> (\w+): ", p1.output())[-1:] == ["backup"]
+                     and self.owners(VIP) == ["node2"], 5, "node1 in backup")
+        mark = len(p1.output())
+        self.pair_conf("node1", 110, top, "track_script {\n chk\n}")
+        self.reload(p1, mark)
+        others = self.watch_owner("node2", 10 * 0.2)
+        after = p1.output()[mark:]
+        print("log of node1 after the reload:\n" + after)
+        self.assertEqual(others, set(), "the VIP left node2 on reload")
+        self.assertEqual(TRANSITION.findall(after), [], "a transition on reload")
+        self.assertEqual(PRIORITY.findall(after),
+                         ["(VI_1) configuration reloaded: priority 100 -> 110: priority 80 -> 90"])
+
     def test_reload_keeps_file_state(self):
         """An unchanged vrrp_track_file is not re-initialised by a reload: init_file with
         overwrite wrote 0 at start, the admin wrote 3, and 3 still counts after the reload."""
