@@ -39,6 +39,29 @@ class ReloadTest(TrackTest):
             time.sleep(0.02)
         return others
 
+    def test_reload_keeps_tracking(self):
+        """SIGHUP rebuilds the trackers: a failing tracker still counts, a new one starts."""
+        bed = self.make_bed(nodes=2)
+        tf = "vrrp_track_file tf {\n file @DIR@/w\n weight -20\n}"
+        conf = self.pair_conf("node1", 100, tf, "track_file {\n tf\n}")
+        p1 = self.vipd("node1", conf)
+        self.vipd("node2", self.pair_conf("node2", 90))
+        self.wait_owner(VIP, "node1", 6)
+        write(os.path.join(bed.tmpdir, "node1", "w"), "1\n")
+        self.wait_owner(VIP, "node2", 3)
+        # Same file plus a script that fails: after the reload node1 is at 100 - 20 - 5 = 75.
+        self.pair_conf("node1", 100, tf + "\nvrrp_script chk {\n script /bin/false\n"
+                       " interval 0.2\n weight -5\n}",
+                       "track_file {\n tf\n}\ntrack_script {\n chk\n}")
+        p1.popen.send_signal(signal.SIGHUP)
+        bed.wait_log(p1, "reloaded", 3)
+        bed.wait_log(p1, "track script chk failed (exit status 1) (weight -5): priority 80 -> 75", 3)
+        time.sleep(0.5)
+        self.assertEqual(self.owners(VIP), ["node2"])
+        os.unlink(os.path.join(bed.tmpdir, "node1", "w"))  # 95 > 90
+        self.wait_owner(VIP, "node1", 3)
+        self.assertTrue(p1.running())
+
     def test_reload_keeps_script_state(self):
         """A failing vrrp_script that the reload leaves alone stays failed: no priority blip, no
         transition, no new first run; it goes on running. A changed one is restarted."""
