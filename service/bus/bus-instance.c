@@ -286,6 +286,11 @@ vipd_bus_instance_sync_counters (VipdBusInstance *bi)
 void
 vipd_bus_instance_emit_state_changed (VipdBusInstance *bi, const VipdEventRecord *event)
 {
+  /* The skeleton sends PropertiesChanged from an idle; flushed here, it reaches the bus before
+   * the signal, so a client that caches properties (GDBusProxy) and reads State when
+   * StateChanged arrives sees the new state, not the old one. */
+  vipd_bus_instance_sync (bi);
+  g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (bi->iface));
   vipd_dbus_instance_emit_state_changed (bi->iface, event->old_state, event->new_state,
                                          event->reason);
 }

@@ -4,6 +4,7 @@
 #include "log.h"
 #include "notify-fifo.h"
 #include "notify-queue.h"
+#include "script-security.h"
 #include "smtp-alert.h"
 #include "track/script-command.h"
 
@@ -16,6 +17,27 @@ struct _VipdNotifier
   VipdSmtpAlert *smtp;
 };
 
+/* enable_script_security applies to notify scripts as to vrrp_script, as in keepalived: a
+ * script that someone other than root could change never runs. Checked at every run, since
+ * the file may change after the configuration was read. where is "file:line: " or "". */
+static gboolean
+script_allowed (VipdNotifier *n, const char *name, const char *where, const char *command)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *program = NULL;
+
+  if (!n->global->enable_script_security)
+    return TRUE;
+  program = vipd_script_program (command);
+  if (program != NULL && vipd_script_security_check (program, &error))
+    return TRUE;
+  vipd_log_instance (G_LOG_LEVEL_WARNING, name,
+                     "%snotify script \"%s\" not run: enable_script_security refuses it (%s); "
+                     "it and every directory above it must be owned by root and writable only "
+                     "by root", where, command, error ? error->message : "empty command");
+  return FALSE;
+}
+
 static void
 add_fifo (VipdNotifier *n, const char *path, const char *script)
 {
@@ -24,6 +46,8 @@ add_fifo (VipdNotifier *n, const char *path, const char *script)
 
   if (path == NULL)
     return;
+  if (script != NULL && !script_allowed (n, NULL, "notify_fifo_script: ", script))
+    script = NULL;
   f = vipd_notify_fifo_new (path, script, &n->run_as, &error);
   if (f == NULL)
     vipd_log_instance (G_LOG_LEVEL_WARNING, NULL, "notify FIFO disabled: %s", error->message);
@@ -31,24 +55,65 @@ add_fifo (VipdNotifier *n, const char *path, const char *script)
     g_ptr_array_add (n->fifos, f);
 }
 
+static void
+resolve_user (VipdNotifier *n)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!vipd_run_as_resolve (&n->run_as, n->global->script_user, n->global->script_group, &error))
+    vipd_log_instance (G_LOG_LEVEL_WARNING, NULL,
+                       "script_user: %s; notify scripts run as root", error->message);
+}
+
+static void
+open_fifos (VipdNotifier *n)
+{
+  add_fifo (n, n->global->notify_fifo, n->global->notify_fifo_script);
+  if (g_strcmp0 (n->global->vrrp_notify_fifo, n->global->notify_fifo) != 0)
+    add_fifo (n, n->global->vrrp_notify_fifo, NULL);
+}
+
 VipdNotifier *
 vipd_notifier_new (const VipdGlobalDefs *global)
 {
   VipdNotifier *n = g_new0 (VipdNotifier, 1);
-  g_autoptr (GError) error = NULL;
 
   n->global = global;
-  if (!vipd_run_as_resolve (&n->run_as, global->script_user, global->script_group, &error))
-    vipd_log_instance (G_LOG_LEVEL_WARNING, NULL,
-                       "script_user: %s; notify scripts run as root", error->message);
+  resolve_user (n);
   n->fifos = g_ptr_array_new_with_free_func ((GDestroyNotify) vipd_notify_fifo_free);
   n->queues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                      (GDestroyNotify) vipd_notify_queue_free);
-  add_fifo (n, global->notify_fifo, global->notify_fifo_script);
-  if (g_strcmp0 (global->vrrp_notify_fifo, global->notify_fifo) != 0)
-    add_fifo (n, global->vrrp_notify_fifo, NULL);
+  open_fifos (n);
   n->smtp = vipd_smtp_alert_new (global);
   return n;
+}
+
+void
+vipd_notifier_reload (VipdNotifier *n, const VipdGlobalDefs *global)
+{
+  const VipdGlobalDefs *old = n->global;
+  gboolean same_user = g_strcmp0 (old->script_user, global->script_user) == 0
+                       && g_strcmp0 (old->script_group, global->script_group) == 0;
+  gboolean same_fifos = same_user && g_strcmp0 (old->notify_fifo, global->notify_fifo) == 0
+                        && g_strcmp0 (old->notify_fifo_script, global->notify_fifo_script) == 0
+                        && g_strcmp0 (old->vrrp_notify_fifo, global->vrrp_notify_fifo) == 0;
+
+  n->global = global;
+  if (!same_user)
+    {
+      /* The queues read n->run_as when they start a script; the one running is not affected. */
+      vipd_run_as_clear (&n->run_as);
+      resolve_user (n);
+    }
+  if (!same_fifos)
+    {
+      g_ptr_array_set_size (n->fifos, 0);
+      open_fifos (n);
+    }
+  /* A mail copies what it needs when it is sent: the alerter can simply follow the new
+   * settings. */
+  vipd_smtp_alert_free (n->smtp);
+  n->smtp = vipd_smtp_alert_new (global);
 }
 
 void
@@ -98,12 +163,19 @@ script_for (const VipdNotifySet *set, VipdState state)
 }
 
 static void
-queue_command (VipdNotifier *n, VipdNotifyKind kind, const char *name, const char *command,
+queue_command (VipdNotifier *n, VipdNotifyKind kind, const char *name, const VipdCommand *cmd,
                char **extra)
 {
   g_autoptr (GError) error = NULL;
-  char **argv = vipd_script_argv (command, (const char *const *) extra, &error);
+  const char *command = cmd->command;
+  g_autofree char *where = cmd->loc.file ? g_strdup_printf ("%s:%u: ", cmd->loc.file,
+                                                            cmd->loc.line)
+                                         : g_strdup ("");
+  char **argv;
 
+  if (!script_allowed (n, name, where, command))
+    return;
+  argv = vipd_script_argv (command, (const char *const *) extra, &error);
   if (argv == NULL)
     {
       vipd_log_instance (G_LOG_LEVEL_WARNING, name, "notify script \"%s\": %s", command,
@@ -130,9 +202,9 @@ vipd_notifier_transition (VipdNotifier *n, VipdNotifyKind kind, const char *name
     {
       specific = script_for (set, state);
       if (specific != NULL && specific->command != NULL)
-        queue_command (n, kind, name, specific->command, NULL);
+        queue_command (n, kind, name, specific, NULL);
       if (set->notify.command != NULL)
-        queue_command (n, kind, name, set->notify.command, args);
+        queue_command (n, kind, name, &set->notify, args);
     }
   if (smtp_alert)
     vipd_smtp_alert_send (n->smtp, kind, name, old_state, state, priority, reason);

@@ -18,6 +18,11 @@ typedef struct _VipdNotifier VipdNotifier;
 /* global is borrowed. Opens the FIFOs and starts notify_fifo_script; problems are logged. */
 VipdNotifier *vipd_notifier_new (const VipdGlobalDefs *global);
 void vipd_notifier_free (VipdNotifier *n);
+/* Reload: from now on global (borrowed) is the configuration. Scripts that run go on to their
+ * end (or timeout) and queued ones still run, in order; those that start from now on run as the
+ * new script_user. The FIFOs and notify_fifo_script are restarted only when their settings or
+ * script_user changed. */
+void vipd_notifier_reload (VipdNotifier *n, const VipdGlobalDefs *global);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipdNotifier, vipd_notifier_free)
 
 /* A transition of instance or group name to state: FIFO line now, scripts queued in order

@@ -123,6 +123,26 @@ vipd_file_tracker_free (VipdFileTracker *t)
   g_free (t);
 }
 
+gboolean
+vipd_file_tracker_same_definition (const VipdFileTracker *t, const VipdTrackFile *conf)
+{
+  const VipdTrackFile *a = t->conf;
+
+  return g_strcmp0 (a->name, conf->name) == 0 && g_strcmp0 (a->file, conf->file) == 0
+         && a->weight == conf->weight && a->reverse == conf->reverse
+         && a->has_init == conf->has_init && a->init_value == conf->init_value
+         && a->overwrite == conf->overwrite;
+}
+
+void
+vipd_file_tracker_adopt (VipdFileTracker *t, const VipdTrackFile *conf,
+                         VipdFileChangedFunc changed, gpointer user_data)
+{
+  t->conf = conf;
+  t->changed = changed;
+  t->changed_data = user_data;
+}
+
 const VipdTrackFile *
 vipd_file_tracker_get_config (const VipdFileTracker *t)
 {

@@ -19,6 +19,14 @@ VipdFileTracker *vipd_file_tracker_new (const VipdTrackFile *conf, VipdFileChang
 void vipd_file_tracker_free (VipdFileTracker *tracker);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipdFileTracker, vipd_file_tracker_free)
 
+/* conf names the same file with the same weight, reverse and init_file settings. */
+gboolean vipd_file_tracker_same_definition (const VipdFileTracker *tracker,
+                                            const VipdTrackFile *conf);
+/* Reload: the tracker keeps watching and keeps its value (init_file is not written again), now
+ * reading conf (the same definition) and reporting to changed. */
+void vipd_file_tracker_adopt (VipdFileTracker *tracker, const VipdTrackFile *conf,
+                              VipdFileChangedFunc changed, gpointer user_data);
+
 const VipdTrackFile *vipd_file_tracker_get_config (const VipdFileTracker *tracker);
 gint64 vipd_file_tracker_get_value (const VipdFileTracker *tracker);
 

@@ -18,6 +18,7 @@ struct _VipdScriptRunner
   VipdRiseFall rf;
   VipdSpawn *running;
   guint interval_source;
+  gboolean started;
   gboolean disabled;
   guint64 started_at;
   char last_result[96];
@@ -159,14 +160,27 @@ first_tick (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static const char *
+run_user (const VipdScript *conf, const VipdGlobalDefs *global)
+{
+  return conf->user ? conf->user : global->script_user;
+}
+
+static const char *
+run_group (const VipdScript *conf, const VipdGlobalDefs *global)
+{
+  return conf->user ? conf->group : global->script_group;
+}
+
 void
 vipd_script_runner_start (VipdScriptRunner *r)
 {
-  const char *user = r->conf->user ? r->conf->user : r->global->script_user;
-  const char *group = r->conf->user ? r->conf->group : r->global->script_group;
+  const char *user = run_user (r->conf, r->global);
+  const char *group = run_group (r->conf, r->global);
   g_autoptr (GError) error = NULL;
   g_autofree char *program = NULL;
 
+  r->started = TRUE;
   r->argv = vipd_script_argv (r->conf->script.command, NULL, &error);
   if (r->argv == NULL)
     {
@@ -199,6 +213,48 @@ vipd_script_runner_start (VipdScriptRunner *r)
                      r->conf->weight, r->rf.rise, r->rf.fall, user ? ", as " : "",
                      user ? user : "");
   r->interval_source = g_idle_add (first_tick, r);
+}
+
+gboolean
+vipd_script_runner_same_definition (const VipdScriptRunner *r, const VipdScript *conf,
+                                    const VipdGlobalDefs *global)
+{
+  const VipdScript *a = r->conf;
+
+  return g_strcmp0 (a->name, conf->name) == 0
+         && g_strcmp0 (a->script.command, conf->script.command) == 0
+         && a->interval_ms == conf->interval_ms && a->timeout_ms == conf->timeout_ms
+         && a->weight == conf->weight && a->reverse == conf->reverse && a->rise == conf->rise
+         && a->fall == conf->fall && a->init_fail == conf->init_fail
+         && g_strcmp0 (run_user (a, r->global), run_user (conf, global)) == 0
+         && g_strcmp0 (run_group (a, r->global), run_group (conf, global)) == 0
+         && r->global->enable_script_security == global->enable_script_security;
+}
+
+void
+vipd_script_runner_set_status (VipdScriptRunner *r, gboolean up)
+{
+  g_return_if_fail (!r->started);
+  vipd_rise_fall_init (&r->rf, r->conf->rise, r->conf->fall, !up);
+}
+
+gboolean
+vipd_script_runner_is_running (const VipdScriptRunner *r)
+{
+  return r->started && !r->disabled;
+}
+
+void
+vipd_script_runner_adopt (VipdScriptRunner *r, const VipdScript *conf,
+                          const VipdGlobalDefs *global, VipdScriptChangedFunc changed,
+                          gpointer user_data)
+{
+  /* The argv, the resolved user and the rise/fall settings were made from an equal
+   * definition: they stay, and so does the run in progress. */
+  r->conf = conf;
+  r->global = global;
+  r->changed = changed;
+  r->changed_data = user_data;
 }
 
 const char *

@@ -23,6 +23,22 @@ void vipd_script_runner_start (VipdScriptRunner *runner);
 void vipd_script_runner_free (VipdScriptRunner *runner);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipdScriptRunner, vipd_script_runner_free)
 
+/* conf (with global) defines the same check as the runner's: command, interval, timeout,
+ * weight, reverse, rise, fall, init_fail and who it runs as (its user, or script_user), under
+ * the same enable_script_security. */
+gboolean vipd_script_runner_same_definition (const VipdScriptRunner *runner,
+                                             const VipdScript *conf, const VipdGlobalDefs *global);
+/* Before start: the status to start from instead of init_fail's. A script that a reload
+ * restarts starts from its last status, so that a new weight or interval moves no VIP. */
+void vipd_script_runner_set_status (VipdScriptRunner *runner, gboolean up);
+/* Started and not disabled: it runs every interval. */
+gboolean vipd_script_runner_is_running (const VipdScriptRunner *runner);
+/* Reload: the runner goes on with its status, counters and any run in progress, now reading
+ * conf and global (the same definition, see above) and reporting to changed. */
+void vipd_script_runner_adopt (VipdScriptRunner *runner, const VipdScript *conf,
+                               const VipdGlobalDefs *global, VipdScriptChangedFunc changed,
+                               gpointer user_data);
+
 const char *vipd_script_runner_get_name (const VipdScriptRunner *runner);
 const VipdScript *vipd_script_runner_get_config (const VipdScriptRunner *runner);
 /* The status after rise/fall: TRUE = ok. */

@@ -65,9 +65,56 @@ note_interfaces (VipdTrackHub *hub, const GPtrArray *refs)
     }
 }
 
+static gboolean script_used (const VipdConfig *config, const char *name);
+
+/* previous's runner for s when it can go on unchanged (stolen from previous), else a new one,
+ * which starts from the status of a running predecessor of that name. */
+static VipdScriptRunner *
+adopt_runner (VipdTrackHub *hub, VipdTrackHub *previous, const VipdScript *s)
+{
+  VipdScriptRunner *r = previous ? g_hash_table_lookup (previous->runners, s->name) : NULL;
+  VipdScriptRunner *fresh;
+
+  if (r == NULL || !vipd_script_runner_is_running (r) || !script_used (hub->config, s->name))
+    {
+      /* A disabled script is checked again: the reload may be what fixed its owner or mode. */
+      if (r != NULL && vipd_script_runner_is_disabled (r))
+        vipd_log_instance (G_LOG_LEVEL_INFO, NULL,
+                           "vrrp_script %s was disabled: checked again on reload", s->name);
+      return vipd_script_runner_new (s, &hub->config->global, on_script_changed, hub);
+    }
+  if (vipd_script_runner_same_definition (r, s, &hub->config->global))
+    {
+      g_hash_table_steal (previous->runners, s->name);
+      vipd_script_runner_adopt (r, s, &hub->config->global, on_script_changed, hub);
+      vipd_log_instance (G_LOG_LEVEL_INFO, NULL,
+                         "vrrp_script %s unchanged on reload: keeps its status (%s) and runs on",
+                         s->name, vipd_script_runner_is_up (r) ? "ok" : "failed");
+      return r;
+    }
+  fresh = vipd_script_runner_new (s, &hub->config->global, on_script_changed, hub);
+  vipd_script_runner_set_status (fresh, vipd_script_runner_is_up (r));
+  vipd_log_instance (G_LOG_LEVEL_MESSAGE, NULL,
+                     "vrrp_script %s changed on reload: restarted from its last status (%s)",
+                     s->name, vipd_script_runner_is_up (r) ? "ok" : "failed");
+  return fresh;
+}
+
+static VipdFileTracker *
+adopt_file (VipdTrackHub *hub, VipdTrackHub *previous, const VipdTrackFile *f)
+{
+  VipdFileTracker *t = previous ? g_hash_table_lookup (previous->files, f->name) : NULL;
+
+  if (t == NULL || !vipd_file_tracker_same_definition (t, f))
+    return NULL;
+  g_hash_table_steal (previous->files, f->name);
+  vipd_file_tracker_adopt (t, f, on_file_changed, hub);
+  return t;
+}
+
 VipdTrackHub *
 vipd_track_hub_new (const VipdConfig *config, VipdLinkMonitor *mon, VipdNmMonitor *nm,
-                    VipdTrackHubChangedFunc changed, gpointer user_data)
+                    VipdTrackHubChangedFunc changed, gpointer user_data, VipdTrackHub *previous)
 {
   VipdTrackHub *hub = g_new0 (VipdTrackHub, 1);
   guint level = 0;
@@ -86,20 +133,33 @@ vipd_track_hub_new (const VipdConfig *config, VipdLinkMonitor *mon, VipdNmMonito
   for (guint i = 0; i < config->scripts->len; i++)
     {
       const VipdScript *s = g_ptr_array_index (config->scripts, i);
-
-      g_hash_table_insert (hub->runners, s->name,
-                           vipd_script_runner_new (s, &config->global, on_script_changed, hub));
+      g_hash_table_insert (hub->runners, s->name, adopt_runner (hub, previous, s));
     }
   for (guint i = 0; i < config->track_files->len; i++)
     {
       const VipdTrackFile *f = g_ptr_array_index (config->track_files, i);
+      VipdFileTracker *t = adopt_file (hub, previous, f);
 
-      g_hash_table_insert (hub->files, f->name, vipd_file_tracker_new (f, on_file_changed, hub));
+      if (t == NULL)
+        t = vipd_file_tracker_new (f, on_file_changed, hub);
+      g_hash_table_insert (hub->files, f->name, t);
     }
   for (guint i = 0; i < config->instances->len; i++)
     note_interfaces (hub, ((VipdInstance *) g_ptr_array_index (config->instances, i))->track_interfaces);
   for (guint i = 0; i < config->sync_groups->len; i++)
     note_interfaces (hub, ((VipdSyncGroup *) g_ptr_array_index (config->sync_groups, i))->track_interfaces);
+  /* An interface's state is read from the link monitor; what was last logged carries over so
+   * that a reload does not log it again. */
+  if (previous)
+    {
+      GHashTableIter iter;
+      gpointer name, seen;
+
+      g_hash_table_iter_init (&iter, hub->ifaces);
+      while (g_hash_table_iter_next (&iter, &name, NULL))
+        if (g_hash_table_lookup_extended (previous->ifaces, name, NULL, &seen))
+          g_hash_table_iter_replace (&iter, seen);
+    }
   return hub;
 }
 
@@ -136,8 +196,10 @@ vipd_track_hub_start (VipdTrackHub *hub)
     {
       VipdScriptRunner *r = value;
 
-      /* keepalived runs only the scripts that something tracks. */
-      if (script_used (hub->config, vipd_script_runner_get_name (r)))
+      /* keepalived runs only the scripts that something tracks. Runners kept over a reload
+       * are running already. */
+      if (!vipd_script_runner_is_running (r)
+          && script_used (hub->config, vipd_script_runner_get_name (r)))
         vipd_script_runner_start (r);
     }
 }

@@ -19,11 +19,14 @@ typedef struct _VipdTrackHub VipdTrackHub;
  * ("script chk_down", "file tf", "interface eth1"); what says how ("failed (exit status 1)"). */
 typedef void (*VipdTrackHubChangedFunc) (const char *key, const char *what, gpointer user_data);
 
-/* config, mon and nm are borrowed and must outlive the hub. */
+/* config, mon and nm are borrowed and must outlive the hub. previous (NULL at start) is the
+ * hub of the configuration being replaced by a reload: its trackers whose definition did not
+ * change move to the new hub with their status, counters and any script run in progress;
+ * previous is left with the changed and removed ones, to be freed by the caller. */
 VipdTrackHub *vipd_track_hub_new (const VipdConfig *config, VipdLinkMonitor *mon,
                                   VipdNmMonitor *nm, VipdTrackHubChangedFunc changed,
-                                  gpointer user_data);
-/* Starts the script runners (their first runs happen from the main loop). */
+                                  gpointer user_data, VipdTrackHub *previous);
+/* Starts the script runners that are not running yet (first runs happen from the main loop). */
 void vipd_track_hub_start (VipdTrackHub *hub);
 /* Kills running scripts, stops watching; NULL is allowed. */
 void vipd_track_hub_free (VipdTrackHub *hub);

@@ -53,7 +53,7 @@ struct _VipdDaemon
   VipdLvsManager *lvs;
 };
 
-static void wire_trackers (VipdDaemon *d);
+static void wire_trackers (VipdDaemon *d, VipdTrackHub *hub);
 static void unwire_trackers (VipdDaemon *d);
 
 static void
@@ -382,11 +382,12 @@ on_nm_changed (VipdNmMonitor *nm, gpointer user_data)
     vipd_track_hub_nm_changed (d->hub);
 }
 
-/* Builds the hub and the sync groups for d->config and applies the trackers' current state. */
+/* Builds the sync groups for d->config, with hub (built for d->config) or a new hub, and
+ * applies the trackers' current state. */
 static void
-wire_trackers (VipdDaemon *d)
+wire_trackers (VipdDaemon *d, VipdTrackHub *hub)
 {
-  d->hub = vipd_track_hub_new (d->config, d->mon, d->nm, on_tracker_changed, d);
+  d->hub = hub ? hub : vipd_track_hub_new (d->config, d->mon, d->nm, on_tracker_changed, d, NULL);
   d->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) vipd_vrrp_sync_group_free);
   for (guint i = 0; i < d->config->sync_groups->len; i++)
     {
@@ -456,7 +457,7 @@ vipd_daemon_start (VipdDaemon *d)
   d->nm = vipd_nm_monitor_new (on_nm_changed, d);
   for (guint i = 0; i < d->config->instances->len; i++)
     add_instance (d, g_ptr_array_index (d->config->instances, i));
-  wire_trackers (d);
+  wire_trackers (d, NULL);
   for (guint i = 0; i < d->instances->len; i++)
     vipd_vrrp_instance_start (g_ptr_array_index (d->instances, i));
   vipd_track_hub_start (d->hub);
@@ -506,6 +507,8 @@ vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
   g_autoptr (VipdDiagList) diags = vipd_diag_list_new ();
   g_autoptr (VipdConfig) config = vipd_config_load_file (d->config_path, diags);
   g_autoptr (GPtrArray) old = NULL;
+  g_autoptr (VipdTrackHub) old_hub = NULL;
+  VipdTrackHub *hub;
   g_auto (GStrv) errors = diag_strings (diags, VIPD_DIAG_ERROR);
   g_auto (GStrv) warns = diag_strings (diags, VIPD_DIAG_WARNING);
   guint kept = 0, added = 0, removed = 0;
@@ -529,7 +532,10 @@ vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
       return FALSE;
     }
 
-  /* Trackers and groups point into the old configuration: they are rebuilt below. */
+  /* Trackers and groups point into the old configuration: the groups are rebuilt below, and
+   * the trackers whose definition did not change move to the new hub, which is built before
+   * the old configuration goes. */
+  old_hub = g_steal_pointer (&d->hub);
   unwire_trackers (d);
   /* Match instances by name; keep those that can change in place. */
   old = d->instances;
@@ -570,12 +576,15 @@ vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
     }
   g_ptr_array_set_size (old, 0);
 
+  hub = vipd_track_hub_new (config, d->mon, d->nm, on_tracker_changed, d, old_hub);
+  /* What is left in the old hub changed or went away: its scripts are killed here. */
+  g_clear_pointer (&old_hub, vipd_track_hub_free);
+  /* Notify scripts that run (notify_stop of the instances just stopped, say) finish. */
+  vipd_notifier_reload (d->notifier, &config->global);
   /* The checkers point into the old configuration too. */
   vipd_lvs_manager_reload (d->lvs, config);
-  vipd_notifier_free (d->notifier);
   vipd_config_free (d->config);
   d->config = g_steal_pointer (&config);
-  d->notifier = vipd_notifier_new (&d->config->global);
   {
     g_autoptr (GPtrArray) fresh = g_ptr_array_new ();
 
@@ -589,7 +598,7 @@ vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
             added++;
           }
       }
-    wire_trackers (d);
+    wire_trackers (d, hub);
     for (guint i = 0; i < fresh->len; i++)
       vipd_vrrp_instance_start (g_ptr_array_index (fresh, i));
     vipd_track_hub_start (d->hub);

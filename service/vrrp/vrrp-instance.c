@@ -53,6 +53,7 @@ struct _VipdVrrpInstance
   char *nm_device;    /* NetworkManager's view of the interface ("absent", "activated", ...) */
   char *nm_reason;    /* why FAULT_NM is set */
   char *prio_note;    /* the last tracker change that moved the priority */
+  char *reload_note;  /* a reload changed the base priority: applied with the trackers */
 };
 
 static void step (VipdVrrpInstance *inst, const VipdEvent *ev);
@@ -138,6 +139,7 @@ vipd_vrrp_instance_free (VipdVrrpInstance *inst)
   g_free (inst->nm_device);
   g_free (inst->nm_reason);
   g_free (inst->prio_note);
+  g_free (inst->reload_note);
   g_free (inst->name);
   g_free (inst);
 }
@@ -542,8 +544,10 @@ vipd_vrrp_instance_set_tracking (VipdVrrpInstance *inst, const VipdTracker *trac
         reason = g_strdup_printf ("track %s %s", key, what);
       else if (cause != NULL)
         reason = g_strdup_printf ("track %s %s (weight %+d)", key, what, cause->weight);
+      else if (inst->reload_note)
+        reason = g_steal_pointer (&inst->reload_note);
       else
-        reason = g_strdup ("trackers at start");
+        reason = g_strdup (inst->started ? "trackers on reload" : "trackers at start");
       g_free (inst->prio_note);
       inst->prio_note = g_strdup_printf ("%s: priority %u -> %u", reason, before, res.priority);
       vipd_log_instance (G_LOG_LEVEL_MESSAGE, inst->name, "%s, in %s", inst->prio_note,
@@ -554,6 +558,7 @@ vipd_vrrp_instance_set_tracking (VipdVrrpInstance *inst, const VipdTracker *trac
       else
         inst->fsm.tracked_priority = res.priority;
     }
+  g_clear_pointer (&inst->reload_note, g_free);
   if (res.fault)
     {
       const VipdTracker *f = &trackers[res.fault_tracker];
@@ -794,22 +799,21 @@ vipd_vrrp_instance_reconfigure (VipdVrrpInstance *inst, const VipdInstance *conf
   load_config (inst, conf, global);
   vipd_vip_holder_update (inst->vips, conf, global, (guint64) g_get_monotonic_time ());
   fill_fsm_config (conf, &inst->src, &cfg);
-  /* The state machine keeps its state; only its settings change. A new base priority goes
-   * through a priority event so that preemption is re-evaluated. */
+  /* The state machine keeps its state; only its settings change. A new base priority is not
+   * stepped here: the trackers come next (vipd_vrrp_instance_set_tracking, which every reload
+   * calls), and the priority moves once, with them, through a priority event that re-evaluates
+   * preemption. Stepping to the bare base first could preempt for a moment. */
   inst->fsm.cfg.adver_int_cs = cfg.adver_int_cs;
   inst->fsm.cfg.preempt = cfg.preempt;
   inst->fsm.cfg.preempt_delay_cs = cfg.preempt_delay_cs;
   inst->fsm.cfg.accept_mode = cfg.accept_mode;
   if (cfg.priority != old_base)
     {
-      g_autofree char *reason = g_strdup_printf ("configuration reloaded: priority %u -> %u",
-                                                 old_base, cfg.priority);
-      VipdEvent ev = { .type = VIPD_EV_PRIORITY, .priority = cfg.priority, .reason = reason };
-
       inst->fsm.cfg.priority = cfg.priority;
-      if (inst->started)
-        step (inst, &ev);
-      else
+      g_free (inst->reload_note);
+      inst->reload_note = g_strdup_printf ("configuration reloaded: priority %u -> %u", old_base,
+                                           cfg.priority);
+      if (!inst->started)
         inst->fsm.tracked_priority = cfg.priority;
     }
 }

@@ -65,7 +65,9 @@ gboolean vipd_vrrp_instance_begin_handover (VipdVrrpInstance *inst);
 /* Step 2 (or an immediate stop): releases everything, state stop. */
 void vipd_vrrp_instance_stop (VipdVrrpInstance *inst);
 /* Applies a changed configuration of the same name, interface, VRID and family in place:
- * state, counters and held VIPs survive; a changed VIP list is applied without a flap. */
+ * state, counters and held VIPs survive; a changed VIP list is applied without a flap. A new
+ * base priority takes effect with the next vipd_vrrp_instance_set_tracking, which must
+ * follow. */
 void vipd_vrrp_instance_reconfigure (VipdVrrpInstance *inst, const VipdInstance *conf,
                                      const VipdGlobalDefs *global);
 /* Whether a new configuration of the instance can be applied in place. */

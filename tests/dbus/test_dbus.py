@@ -386,6 +386,40 @@ def readme_busctl_lines():
     return lines
 
 
+def start_monitor(bed, n, args):
+    """busctl monitor ARGS on node n, returned once it is listening: busctl prints its
+    "Monitoring" line after BecomeMonitor returned, and from then on nothing is missed."""
+    mon = bed.start(n.node, ["timeout", "120", BUSCTL, "--system", "monitor"] + list(args),
+                    bed.log("monitor-%d" % len(bed.procs)), env=n.env())
+    bed.wait_log(mon, "Monitoring bus message stream.", 20)
+    return mon
+
+
+def monitor_messages(out):
+    """busctl monitor's text output cut into messages: (member, body text) in bus order."""
+    msgs = []
+    # Each message starts with a bullet ("\u2023", or ">" outside UTF-8 locales) and "Type=".
+    for chunk in re.split(r"(?m)^\S+ Type=", out)[1:]:
+        m = re.search(r"Member=(\w+)", chunk)
+        msgs.append((m.group(1) if m else "", chunk))
+    return msgs
+
+
+def check_state_before_signal(out, new_state):
+    """A client that caches properties (GDBusProxy, the console) and reads State when
+    StateChanged arrives must already see the new state: the PropertiesChanged that carries it
+    comes first on the bus."""
+    msgs = monitor_messages(out)
+    sig = next((i for i, (member, body) in enumerate(msgs)
+                if member == "StateChanged" and 'STRING "%s";' % new_state in body), None)
+    check(sig is not None, "monitor shows no StateChanged to %s:\n%s" % (new_state, out))
+    state_re = re.compile(r'STRING "State";\s*VARIANT "s" \{\s*STRING "%s";' % new_state)
+    check(any(member == "PropertiesChanged" and state_re.search(body)
+              for member, body in msgs[:sig]),
+          "StateChanged to %s came before the PropertiesChanged of State:\n%s"
+          % (new_state, out))
+
+
 def case_readme_busctl(bed):
     lines = readme_busctl_lines()
     n1, n2 = two_nodes(bed)
@@ -393,6 +427,9 @@ def case_readme_busctl(bed):
     n2.start_vipd()
     wait_master(bed, n1)
     n2.wait_on_bus()
+    # The backup knows its master once the first advert is in; the README shows it then.
+    bed.wait_for(lambda: n2.get("VI_1", "MasterAddress") == "192.0.2.11", 10,
+                 "node2 hearing node1's adverts")
     nodes = {"node1": n1, "node2": n2}
     monitor = None
     done = set()
@@ -407,19 +444,17 @@ def case_readme_busctl(bed):
         sub = argv[1]
         method = argv[5] if sub == "call" and len(argv) > 5 else None
         if sub == "monitor":
-            monitor = bed.start("node2", ["timeout", "20", BUSCTL, "--system"] + argv[1:],
-                                bed.log("monitor"), env=n2.env())
-            time.sleep(0.5)
+            monitor = start_monitor(bed, n2, argv[2:])
             # Something to see: node2 takes over and hands back.
             n2.call(inst_path("VI_1"), IFACE_I, "TakeOver")
-            bed.wait_for(lambda: "StateChanged" in monitor.output(), 5, "StateChanged in monitor")
+            bed.wait_for(lambda: "StateChanged" in monitor.output(), 20, "StateChanged in monitor")
             out = monitor.output()
-            check("PropertiesChanged" in out, "monitor shows no PropertiesChanged")
             check("admin: TakeOver by uid 0" in out, "monitor shows no reason")
+            check_state_before_signal(out, "master")
             n2.call(inst_path("VI_1"), IFACE_I, "ResetPriority")
             n2.call(inst_path("VI_1"), IFACE_I, "Demote")
             n2.call(inst_path("VI_1"), IFACE_I, "ResetPriority")
-            bed.wait_for(lambda: n1.has_vip() and not n2.has_vip(), 5, "VIP back on node1")
+            bed.wait_for(lambda: n1.has_vip() and not n2.has_vip(), 10, "VIP back on node1")
         elif sub == "tree":
             out = run("node1", line).stdout
             check("/org/vipd/Vrrp1/instance/VI_1" in out, "tree: " + out)
@@ -439,17 +474,16 @@ def case_readme_busctl(bed):
             check(out.startswith("a(tssss) ") and '"master down timer expired"' in out,
                   "GetEvents: " + out)
         elif method == "TakeOver":
-            t = time.monotonic()
             out = run("node2", line).stdout
             check(out.strip() == "", "TakeOver printed %r" % out)
-            bed.wait_for(lambda: n2.has_vip() and not n1.has_vip(), 2, "VIP moved to node2")
-            check(time.monotonic() - t < 2, "slow")
+            # How fast is bench/'s business; this only proves that it moves.
+            bed.wait_for(lambda: n2.has_vip() and not n1.has_vip(), 10, "VIP moved to node2")
             check(n2.state() == "master" and n2.get("VI_1", "AdminPriority") == 254, "takeover")
             check(n1.get("VI_1", "MasterAddress") == "192.0.2.12", "node1 sees node2 as owner")
         elif method == "Demote":
             out = run("node2", line).stdout
             check(out.strip() == "", "Demote printed %r" % out)
-            bed.wait_for(lambda: n1.has_vip() and not n2.has_vip(), 2, "VIP back on node1")
+            bed.wait_for(lambda: n1.has_vip() and not n2.has_vip(), 10, "VIP back on node1")
             check(n2.get("VI_1", "AdminPriority") == 1 and n2.state() == "backup", "demote")
         elif method == "ResetPriority":
             run("node2", line)
@@ -593,9 +627,7 @@ def case_reload_objects(bed):
     n1 = Node(bed, "node1", conf_text("node1", 150))
     n1.start_vipd()
     wait_master(bed, n1)
-    mon = bed.start("node1", ["timeout", "30", BUSCTL, "--system", "monitor", NAME],
-                    bed.log("monitor"), env=n1.env())
-    time.sleep(0.5)
+    mon = start_monitor(bed, n1, [NAME])
     n1.write_conf(conf_text("node1", 150, instances=[("VI_1", "eth0", 51, VIP + "/24"), vi2]))
     warnings = n1.call(ROOT, IFACE_M, "Reload")[0]
     check(warnings == [], "warnings: %s" % warnings)
@@ -662,6 +694,24 @@ def case_track_objects(bed):
         pass
     bed.wait_for(lambda: prop(spath, ts, "Status") == "failed", 5, "script status failed")
     check(prop(spath, ts, "LastExitStatus") == 1, "exit status after the down file")
+    # In a sync group a failure is a fault, and the group follows.
+    bed.wait_for(lambda: prop(gpath, sg, "State") == "fault", 5, "group state fault")
+    # A reload that leaves the script as it is: it stays failed and runs on, no instance moves
+    # (no event, LastTransition as it was).
+    last = {i: prop(inst_path(i), IFACE_I, "LastTransition") for i in ("VI_1", "VI_2")}
+    events = n1.call(ROOT, IFACE_M, "GetEvents", "tu", 0, 1000)[0]
+    run = prop(spath, ts, "LastRun")
+    n1.call(ROOT, IFACE_M, "Reload")
+    bed.wait_for(lambda: prop(spath, ts, "LastRun") > run, 5, "a run after the reload")
+    run = prop(spath, ts, "LastRun")
+    bed.wait_for(lambda: prop(spath, ts, "LastRun") > run, 5, "a second run after the reload")
+    check(prop(spath, ts, "Status") == "failed", "script status after a reload: %s"
+          % prop(spath, ts, "Status"))
+    check(n1.call(ROOT, IFACE_M, "GetEvents", "tu", 0, 1000)[0] == events,
+          "transitions on reload: %s" % n1.call(ROOT, IFACE_M, "GetEvents", "tu", 0, 1000)[0])
+    check({i: prop(inst_path(i), IFACE_I, "LastTransition") for i in last} == last,
+          "LastTransition moved on reload")
+    check(prop(gpath, sg, "State") == "fault", "group state after reload")
     # Reload without the script and the group: their objects go.
     n1.write_conf(base)
     n1.call(ROOT, IFACE_M, "Reload")

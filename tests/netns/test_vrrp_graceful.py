@@ -3,6 +3,7 @@
 within Skew_Time + slack, vipd exits 0, and a client pinging the VIP every 10 ms sees only a
 short gap (the old master keeps the VIP until the new one speaks)."""
 
+import re
 import signal
 import sys
 import time
@@ -11,8 +12,12 @@ import vipd_bed
 
 VIP = "192.0.2.150"
 ADV = 0.1
-SLACK = 0.3
 MAX_GAP = 0.2
+
+
+def log_time(line_match):
+    h, m, sec = line_match.group(1, 2, 3)
+    return int(h) * 3600 + int(m) * 60 + float(sec)
 
 
 class GracefulStop(vipd_bed.VipdTest):
@@ -34,7 +39,20 @@ class GracefulStop(vipd_bed.VipdTest):
         print("SIGTERM: VIP on node2 after %.0f ms (Skew_Time %.0f ms)"
               % (took * 1000, vipd_bed.skew(99, ADV) * 1000))
         self.assertEqual(rc, 0, "vipd did not exit 0 on SIGTERM")
-        self.assertLessEqual(took, vipd_bed.skew(99, ADV) + SLACK)
+        # node2 took over on the priority-0 advert, after Skew_Time rather than a whole
+        # Master_Down_Interval. Read from node2's own log: measured from here, the load of the
+        # machine (signal delivery, `ip netns exec` per poll) made this flaky.
+        log2 = self.vipd["node2"].output()
+        left = re.search(r"^(\d+):(\d+):(\d+\.\d+) \(VI_1\) advert from \S+, priority 0, "
+                         r"in backup$", log2, re.M)
+        self.assertIsNotNone(left, "node2 never saw the priority-0 advert:\n" + log2)
+        took_over = re.compile(r"^(\d+):(\d+):(\d+\.\d+) \(VI_1\) backup -> master: ",
+                               re.M).search(log2, left.end())
+        self.assertIsNotNone(took_over, "node2 never became master:\n" + log2)
+        waited = log_time(took_over) - log_time(left)
+        print("node2: master %.0f ms after the priority-0 advert" % (waited * 1000))
+        self.assertLess(waited, vipd_bed.master_down(99, ADV),
+                        "node2 waited a whole Master_Down_Interval, not Skew_Time")
         self.assertFalse(self.has("node1", VIP), "the stopped node kept its VIP")
         self.assertEqual(self.owners(VIP), ["node2"])
 
