@@ -203,6 +203,12 @@ console_app_is_busy (ConsoleApp *self, const char *spec, const char *instance)
   return g_hash_table_contains (self->busy, key);
 }
 
+char *
+console_app_rs_key (const char *vs, const char *rs)
+{
+  return g_strdup_printf ("lvs\n%s\n%s", vs, rs);
+}
+
 /* ---- admin calls ---- */
 
 typedef struct
@@ -426,6 +432,66 @@ maintenance_activated (GSimpleAction *a, GVariant *param, gpointer data)
                   "SetMaintenance", g_variant_new ("(b)", on), NULL);
 }
 
+/* Real-server actions: target (node, virtual server, real server[, weight]). The row is busy
+ * under the key console_app_rs_key() makes. */
+static void
+start_rs_call (ConsoleApp *self, GVariant *param, const char *title, const char *method)
+{
+  const char *id, *vs, *rs;
+  guint32 weight = 0;
+  ConsoleNode *node;
+  g_autoptr (VipdDBusRealServer) proxy = NULL;
+  g_autofree char *key = NULL;
+
+  if (g_variant_is_of_type (param, G_VARIANT_TYPE ("(sssu)")))
+    g_variant_get (param, "(&s&s&su)", &id, &vs, &rs, &weight);
+  else
+    g_variant_get (param, "(&s&s&s)", &id, &vs, &rs);
+  node = console_app_find_node (self, id);
+  proxy = node ? console_node_find_real_server (node, vs, rs) : NULL;
+  if (proxy == NULL)
+    {
+      /* TRANSLATORS: an action, a real server, a virtual server, a node */
+      g_autofree char *msg = g_strdup_printf (_("“%s” failed: no real server %s in %s on %s"),
+                                              title, rs, vs, id);
+
+      g_signal_emit (self, signals[SIGNAL_TOAST], 0, msg);
+      return;
+    }
+  key = console_app_rs_key (vs, rs);
+  run_admin_call (self, G_DBUS_PROXY (proxy), console_node_get_spec (node), key, title, method,
+                  g_variant_is_of_type (param, G_VARIANT_TYPE ("(sssu)"))
+                      ? g_variant_new ("(u)", weight)
+                      : NULL,
+                  NULL);
+}
+
+static void
+drain_activated (GSimpleAction *a, GVariant *param, gpointer data)
+{
+  start_rs_call (data, param, _("Drain"), "Drain");
+}
+
+static void
+enable_activated (GSimpleAction *a, GVariant *param, gpointer data)
+{
+  start_rs_call (data, param, _("Enable"), "Enable");
+}
+
+static void
+set_weight_activated (GSimpleAction *a, GVariant *param, gpointer data)
+{
+  guint32 weight;
+
+  g_variant_get (param, "(&s&s&su)", NULL, NULL, NULL, &weight);
+  if (weight > 65535)
+    {
+      g_signal_emit (data, signals[SIGNAL_TOAST], 0, _("A weight is between 0 and 65535"));
+      return;
+    }
+  start_rs_call (data, param, _("Set weight"), "SetWeight");
+}
+
 static void
 quit_activated (GSimpleAction *a, GVariant *param, gpointer data)
 {
@@ -449,6 +515,9 @@ static const GActionEntry app_actions[] = {
   { .name = "reset", .activate = reset_activated, .parameter_type = "(ss)" },
   { .name = "set-priority", .activate = set_priority_activated, .parameter_type = "(ssy)" },
   { .name = "maintenance", .activate = maintenance_activated, .parameter_type = "(sb)" },
+  { .name = "drain", .activate = drain_activated, .parameter_type = "(sss)" },
+  { .name = "enable", .activate = enable_activated, .parameter_type = "(sss)" },
+  { .name = "set-weight", .activate = set_weight_activated, .parameter_type = "(sssu)" },
   { .name = "quit", .activate = quit_activated },
   { .name = "reconnect", .activate = reconnect_activated },
 };

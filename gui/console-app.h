@@ -1,5 +1,6 @@
 /* console-app.h — vipd-console's AdwApplication: the nodes, the cluster model and the admin
- * actions (app.demote, app.move-vip-here, app.reset; parameter (node, instance)). */
+ * actions (app.demote, app.move-vip-here, app.reset; parameter (node, instance); app.drain,
+ * app.enable (node, virtual server, real server), app.set-weight (…, weight)). */
 #pragma once
 
 #include <adwaita.h>
@@ -26,3 +27,5 @@ gboolean console_app_add_node (ConsoleApp *app, const char *spec, gboolean remem
 void console_app_remove_node (ConsoleApp *app, const char *spec);
 /* Whether an admin call on that instance is running. */
 gboolean console_app_is_busy (ConsoleApp *app, const char *spec, const char *instance);
+/* The busy key of a real server's row (the instance argument of console_app_is_busy). */
+char *console_app_rs_key (const char *vs, const char *rs);

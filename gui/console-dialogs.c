@@ -101,6 +101,55 @@ console_dialog_set_priority (GtkWindow *parent, ConsoleApp *app, const char *spe
 }
 
 static void
+weight_response (AdwMessageDialog *dialog, const char *response, GVariant *target)
+{
+  GtkSpinButton *spin = GTK_SPIN_BUTTON (adw_message_dialog_get_extra_child (dialog));
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (dialog));
+  const char *spec, *vs, *rs;
+
+  if (g_strcmp0 (response, "set") == 0 && parent)
+    {
+      g_variant_get (target, "(&s&s&s)", &spec, &vs, &rs);
+      g_action_group_activate_action (
+          G_ACTION_GROUP (gtk_window_get_application (parent)), "set-weight",
+          g_variant_new ("(sssu)", spec, vs, rs, (guint32)gtk_spin_button_get_value_as_int (spin)));
+    }
+}
+
+void
+console_dialog_set_weight (GtkWindow *parent, ConsoleApp *app, const char *spec, const char *vs,
+                           const char *rs)
+{
+  ConsoleNode *node = console_app_find_node (app, spec);
+  g_autoptr (VipdDBusRealServer) proxy = node ? console_node_find_real_server (node, vs, rs) : NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog, *spin;
+
+  if (proxy == NULL)
+    return;
+  body = g_strdup_printf (_("A weight for %s in %s on %s replaces its configured weight (%u) "
+                            "until it is enabled again; 0 to 65535, 0 drains it."),
+                          rs, vs, console_node_get_label (node),
+                          vipd_dbus_real_server_get_configured_weight (proxy));
+  dialog = adw_message_dialog_new (parent, _("Set Weight"), body);
+  spin = gtk_spin_button_new_with_range (0, 65535, 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), vipd_dbus_real_server_get_weight (proxy));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Weight"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), spin);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "set",
+                                    _("_Set"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "set",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "set");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (weight_response),
+                         g_variant_ref_sink (g_variant_new ("(sss)", spec, vs, rs)),
+                         (GClosureNotify)(void (*) (void))g_variant_unref, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 add_response (AdwMessageDialog *dialog, const char *response, ConsoleApp *app)
 {
   GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));

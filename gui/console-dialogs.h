@@ -15,3 +15,6 @@ void console_dialog_set_priority (GtkWindow *parent, ConsoleApp *app, const char
                                   const char *instance);
 /* Asks for a node spec and adds it (remembered); a bad spec becomes a toast. */
 void console_dialog_add_node (GtkWindow *parent, ConsoleApp *app);
+/* Asks for a real server's weight, then activates app.set-weight. */
+void console_dialog_set_weight (GtkWindow *parent, ConsoleApp *app, const char *spec,
+                                const char *vs, const char *rs);

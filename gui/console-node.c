@@ -569,3 +569,66 @@ console_node_describe_sync_group (ConsoleNode *self, const char *path, char **na
   *name = g_strdup (vipd_dbus_sync_group_get_name (group));
   *state = g_strdup (vipd_dbus_sync_group_get_state (group));
 }
+
+static gint
+compare_vs (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (vipd_dbus_virtual_server_get_name ((VipdDBusVirtualServer *)a),
+                    vipd_dbus_virtual_server_get_name ((VipdDBusVirtualServer *)b));
+}
+
+GList *
+console_node_get_virtual_servers (ConsoleNode *self)
+{
+  GList *objects, *out = NULL;
+
+  if (self->objects == NULL || self->state != CONSOLE_NODE_CONNECTED)
+    return NULL;
+  objects = g_dbus_object_manager_get_objects (self->objects);
+  for (GList *l = objects; l; l = l->next)
+    {
+      VipdDBusVirtualServer *vs = vipd_dbus_object_get_virtual_server (l->data);
+
+      if (vs)
+        out = g_list_prepend (out, vs);
+    }
+  g_list_free_full (objects, g_object_unref);
+  return g_list_sort (out, compare_vs);
+}
+
+GList *
+console_node_get_real_servers (ConsoleNode *self, VipdDBusVirtualServer *vs)
+{
+  const char *const *paths = vipd_dbus_virtual_server_get_real_servers (vs);
+  GList *out = NULL;
+
+  for (guint i = 0; self->objects && paths && paths[i]; i++)
+    {
+      g_autoptr (GDBusObject) obj = g_dbus_object_manager_get_object (self->objects, paths[i]);
+      VipdDBusRealServer *rs = obj ? vipd_dbus_object_get_real_server (VIPD_DBUS_OBJECT (obj)) : NULL;
+
+      if (rs)
+        out = g_list_prepend (out, rs);
+    }
+  return g_list_reverse (out);
+}
+
+VipdDBusRealServer *
+console_node_find_real_server (ConsoleNode *self, const char *vs_name, const char *rs_name)
+{
+  GList *vss = console_node_get_virtual_servers (self);
+  VipdDBusRealServer *found = NULL;
+
+  for (GList *l = vss; l && !found; l = l->next)
+    if (g_strcmp0 (vipd_dbus_virtual_server_get_name (l->data), vs_name) == 0)
+      {
+        GList *rss = console_node_get_real_servers (self, l->data);
+
+        for (GList *r = rss; r && !found; r = r->next)
+          if (g_strcmp0 (vipd_dbus_real_server_get_name (r->data), rs_name) == 0)
+            found = g_object_ref (r->data);
+        g_list_free_full (rss, g_object_unref);
+      }
+  g_list_free_full (vss, g_object_unref);
+  return found;
+}

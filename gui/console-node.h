@@ -50,3 +50,10 @@ void console_node_describe_sync_group (ConsoleNode *node, const char *path, char
                                        char **state);
 /* The Instance proxy of that Name (a new reference), or NULL. */
 VipdDBusInstance *console_node_find_instance (ConsoleNode *node, const char *name);
+/* VirtualServer proxies sorted by Name (new references), or NULL when not connected. */
+GList *console_node_get_virtual_servers (ConsoleNode *node);
+/* The RealServer proxies of vs in its order (new references). */
+GList *console_node_get_real_servers (ConsoleNode *node, VipdDBusVirtualServer *vs);
+/* The RealServer rs_name of the virtual server vs_name (a new reference), or NULL. */
+VipdDBusRealServer *console_node_find_real_server (ConsoleNode *node, const char *vs_name,
+                                                   const char *rs_name);

@@ -57,7 +57,8 @@ label_of (ConsoleApp *app, const char *spec)
 
 gboolean
 console_report_write (const char *path, ConsoleApp *app, GHashTable *owner_texts,
-                      const char *const *toasts, guint rows_created, GError **error)
+                      const char *const *toasts, guint rows_created, ConsoleLvs *lvs,
+                      const char *page, GError **error)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonGenerator) gen = json_generator_new ();
@@ -115,6 +116,10 @@ console_report_write (const char *path, ConsoleApp *app, GHashTable *owner_texts
   add_windows (b, app);
   json_builder_set_member_name (b, "rows_created");
   json_builder_add_int_value (b, rows_created);
+  json_builder_set_member_name (b, "page");
+  json_builder_add_string_value (b, page);
+  if (lvs)
+    console_lvs_report (lvs, b);
 
   json_builder_set_member_name (b, "groups");
   json_builder_begin_array (b);

@@ -8,6 +8,7 @@
 #include "console-app.h"
 #include "console-dialogs.h"
 #include "console-events.h"
+#include "console-lvs.h"
 #include "console-report.h"
 #include "console-rows.h"
 #include "vipd-build-config.h"
@@ -20,9 +21,12 @@ struct _ConsoleWindow
   AdwLeaflet *leaflet;
   GtkListBox *node_list;
   GtkBox *cluster_box;
+  GtkBox *lvs_box;
+  AdwViewStack *stack;
   GtkWidget *back_button;
   GtkWidget *sidebar_header;
   ConsoleRows *rows;
+  ConsoleLvs *lvs;
   GHashTable *owner_texts; /* of the last update, for the report */
   char *report_path;
   GPtrArray *toasts; /* texts of the toasts shown, for the test report */
@@ -67,7 +71,8 @@ write_report (ConsoleWindow *self, GHashTable *owner_texts)
   g_ptr_array_add (self->toasts, NULL);
   if (!console_report_write (self->report_path, self->app, owner_texts,
                              (const char *const *)self->toasts->pdata,
-                             console_rows_get_created (self->rows), &error))
+                             console_rows_get_created (self->rows), self->lvs,
+                             adw_view_stack_get_visible_child_name (self->stack), &error))
     g_warning ("test report: %s", error->message);
   g_ptr_array_remove_index (self->toasts, self->toasts->len - 1);
 }
@@ -78,6 +83,7 @@ model_changed (ConsoleWindow *self)
   g_clear_pointer (&self->owner_texts, g_hash_table_unref);
   self->owner_texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   console_rows_sync (self->rows, self->owner_texts);
+  console_lvs_sync (self->lvs);
   write_report (self, self->owner_texts);
 }
 
@@ -218,7 +224,35 @@ events_activated (GSimpleAction *a, GVariant *param, gpointer data)
     gtk_window_present (console_events_window_new (GTK_WINDOW (self), node));
 }
 
+static void
+drain_activated (GSimpleAction *a, GVariant *param, gpointer data)
+{
+  ConsoleWindow *self = data;
+  const char *spec, *vs, *rs;
+  g_autofree char *body = NULL;
+
+  g_variant_get (param, "(&s&s&s)", &spec, &vs, &rs);
+  body = g_strdup_printf (_("%s gets no new connections of %s on %s until it is enabled; its "
+                            "open connections go on, and so do its checks."),
+                          rs, vs, node_label (self, spec));
+  console_dialog_confirm (GTK_WINDOW (self), G_ACTION_GROUP (self->app),
+                          _("Drain This Real Server?"), body, _("_Drain"), "app.drain",
+                          g_variant_new ("(sss)", spec, vs, rs));
+}
+
+static void
+set_weight_activated (GSimpleAction *a, GVariant *param, gpointer data)
+{
+  ConsoleWindow *self = data;
+  const char *spec, *vs, *rs;
+
+  g_variant_get (param, "(&s&s&s)", &spec, &vs, &rs);
+  console_dialog_set_weight (GTK_WINDOW (self), self->app, spec, vs, rs);
+}
+
 static const GActionEntry win_actions[] = {
+  { .name = "drain", .activate = drain_activated, .parameter_type = "(sss)" },
+  { .name = "set-weight", .activate = set_weight_activated, .parameter_type = "(sss)" },
   { .name = "events", .activate = events_activated, .parameter_type = "s" },
   { .name = "set-priority", .activate = set_priority_activated, .parameter_type = "(ss)" },
   { .name = "demote", .activate = demote_activated, .parameter_type = "(ss)" },
@@ -294,18 +328,57 @@ build_sidebar (ConsoleWindow *self)
   return box;
 }
 
+/* A page of the content: a box of sections, clamped and scrolled. */
+static GtkWidget *
+scrolled_page (GtkBox **out)
+{
+  GtkWidget *scroll = gtk_scrolled_window_new ();
+  GtkWidget *clamp = adw_clamp_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
+
+  gtk_widget_set_margin_top (box, 18);
+  gtk_widget_set_margin_bottom (box, 18);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 900);
+  adw_clamp_set_child (ADW_CLAMP (clamp), box);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroll), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), clamp);
+  gtk_widget_set_vexpand (scroll, TRUE);
+  *out = GTK_BOX (box);
+  return scroll;
+}
+
+/* The content: a view switcher (HIG) between the VRRP cluster and the LVS virtual servers; it
+ * sits in the header when there is room and moves to a bar at the bottom when there is not. */
 static GtkWidget *
 build_content (ConsoleWindow *self)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *scroll = gtk_scrolled_window_new ();
-  GtkWidget *clamp = adw_clamp_new ();
-  GtkWidget *cluster = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
+  GtkWidget *stack = adw_view_stack_new ();
+  GtkWidget *switcher = adw_view_switcher_title_new ();
+  GtkWidget *bar = adw_view_switcher_bar_new ();
+  AdwViewStackPage *page;
 
   gtk_widget_set_hexpand (box, TRUE);
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header),
-                                   adw_window_title_new (_("Cluster"), NULL));
+  self->stack = ADW_VIEW_STACK (stack);
+  page = adw_view_stack_add_titled (self->stack, scrolled_page (&self->cluster_box), "cluster",
+                                    _("Cluster"));
+  adw_view_stack_page_set_icon_name (page, "network-workgroup-symbolic");
+  page = adw_view_stack_add_titled (self->stack, scrolled_page (&self->lvs_box), "lvs",
+                                    _("Virtual Servers"));
+  adw_view_stack_page_set_icon_name (page, "network-server-symbolic");
+  gtk_widget_set_vexpand (stack, TRUE);
+
+  adw_view_switcher_title_set_stack (ADW_VIEW_SWITCHER_TITLE (switcher), self->stack);
+  adw_view_switcher_title_set_title (ADW_VIEW_SWITCHER_TITLE (switcher), _("vipd Console"));
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), switcher);
+  adw_view_switcher_bar_set_stack (ADW_VIEW_SWITCHER_BAR (bar), self->stack);
+  g_object_bind_property (switcher, "title-visible", bar, "reveal",
+                          G_BINDING_SYNC_CREATE);
+
   self->back_button = gtk_button_new_from_icon_name ("go-previous-symbolic");
   gtk_widget_set_tooltip_text (self->back_button, _("Back to the nodes"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->back_button),
@@ -313,19 +386,8 @@ build_content (ConsoleWindow *self)
   g_signal_connect (self->back_button, "clicked", G_CALLBACK (back_clicked), self);
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), self->back_button);
   gtk_box_append (GTK_BOX (box), header);
-
-  gtk_widget_set_margin_top (cluster, 18);
-  gtk_widget_set_margin_bottom (cluster, 18);
-  gtk_widget_set_margin_start (cluster, 12);
-  gtk_widget_set_margin_end (cluster, 12);
-  self->cluster_box = GTK_BOX (cluster);
-  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 900);
-  adw_clamp_set_child (ADW_CLAMP (clamp), cluster);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroll), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), clamp);
-  gtk_widget_set_vexpand (scroll, TRUE);
-  gtk_box_append (GTK_BOX (box), scroll);
+  gtk_box_append (GTK_BOX (box), stack);
+  gtk_box_append (GTK_BOX (box), bar);
   return box;
 }
 
@@ -348,6 +410,7 @@ console_window_dispose (GObject *obj)
   if (self->app)
     g_signal_handlers_disconnect_by_data (self->app, self);
   g_clear_pointer (&self->rows, console_rows_free);
+  g_clear_pointer (&self->lvs, console_lvs_free);
   g_clear_pointer (&self->owner_texts, g_hash_table_unref);
   g_clear_pointer (&self->report_path, g_free);
   g_clear_pointer (&self->toasts, g_ptr_array_unref);
@@ -397,6 +460,16 @@ console_window_new (ConsoleApp *app)
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), toasts);
 
   self->rows = console_rows_new (app, self->node_list, self->cluster_box);
+  self->lvs = console_lvs_new (app, self->lvs_box);
+  /* win.page: which page shows ("cluster" or "lvs"), for scripts and tests. */
+  {
+    g_autoptr (GPropertyAction) page_action =
+        g_property_action_new ("page", self->stack, "visible-child-name");
+
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (page_action));
+  }
+  g_signal_connect_swapped (self->stack, "notify::visible-child-name",
+                            G_CALLBACK (windows_changed), self);
   g_signal_connect_swapped (app, "model-changed", G_CALLBACK (model_changed), self);
   g_signal_connect_swapped (app, "toast", G_CALLBACK (toast), self);
   if (self->report_path)

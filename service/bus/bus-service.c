@@ -65,6 +65,17 @@ on_transition (VipdDaemon *d, VipdVrrpInstance *inst, const VipdEventRecord *e, 
                                   e->new_state, e->reason);
 }
 
+/* A sync group's state is published as it changes, not with the next counters tick: a
+ * console that shows the group beside its members must not show it a second behind them. */
+static void
+on_sync_group_changed (VipdDaemon *d, const char *group, gpointer user_data)
+{
+  VipdBusService *s = user_data;
+
+  if (s->track)
+    vipd_bus_track_sync_group (s->track, group);
+}
+
 /* After a reload: drop objects of instances that are gone, add the new ones. */
 static void
 resync_instances (VipdBusService *s)
@@ -365,6 +376,7 @@ vipd_bus_service_new (VipdDaemon *daemon)
     .instance_changed = on_instance_changed,
     .transition = on_transition,
     .instances_changed = on_instances_changed,
+    .sync_group_changed = on_sync_group_changed,
   };
   VipdBusService *s = g_new0 (VipdBusService, 1);
 

@@ -170,6 +170,16 @@ vipd_bus_track_sync (VipdBusTrack *t)
 }
 
 void
+vipd_bus_track_sync_group (VipdBusTrack *t, const char *name)
+{
+  const VipdSyncGroup *conf = vipd_config_find_sync_group (vipd_daemon_get_config (t->daemon), name);
+  VipdDBusSyncGroup *g = g_hash_table_lookup (t->groups, name);
+
+  if (conf && g)
+    sync_group (t, conf, g);
+}
+
+void
 vipd_bus_track_rebuild (VipdBusTrack *t)
 {
   const VipdConfig *config = vipd_daemon_get_config (t->daemon);

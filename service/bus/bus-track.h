@@ -21,6 +21,9 @@ void vipd_bus_track_free (VipdBusTrack *track);
 void vipd_bus_track_rebuild (VipdBusTrack *track);
 /* Re-reads every property (status, last run, group state). */
 void vipd_bus_track_sync (VipdBusTrack *track);
+/* Re-reads the state of the sync group name now (its state changed); unknown names are
+ * ignored. */
+void vipd_bus_track_sync_group (VipdBusTrack *track, const char *name);
 
 /* The track scripts an instance follows (its own and its sync group's), as object paths, and
  * its sync group's path ("/" when none). */

@@ -311,6 +311,8 @@ on_group_changed (VipdVrrpSyncGroup *group, VipdState old_state, VipdState new_s
   if (d->notifier)
     vipd_notifier_transition (d->notifier, VIPD_NOTIFY_GROUP, conf->name, &conf->notify,
                               conf->smtp_alert, old_state, new_state, 0, reason);
+  if (d->observer.sync_group_changed)
+    d->observer.sync_group_changed (d, conf->name, d->observer_data);
 }
 
 /* An instance's trackers are its own plus its sync group's (keepalived's group tracking). */

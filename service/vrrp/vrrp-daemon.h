@@ -25,6 +25,8 @@ typedef struct
                       gpointer user_data);
   /* Instances were added or removed (reload); the old instance pointers may be gone. */
   void (*instances_changed) (VipdDaemon *daemon, gpointer user_data);
+  /* The state of the sync group named group changed (already logged and notified). */
+  void (*sync_group_changed) (VipdDaemon *daemon, const char *group, gpointer user_data);
 } VipdDaemonObserver;
 
 /* Takes ownership of config (already validated, no errors). state_dir keeps admin priorities

@@ -712,8 +712,8 @@ LogLevel VERBOSE
             # Two nodes, one group, two members: 5 rows in all (alarm rows are not counted: a
             # takeover may show split brain for the moment both are master).
             self.assertEqual(made, 5)
-            # vipd publishes SyncGroup.State with the counters, once a second: it may lag the
-            # instance's State by that much (just after test_6's split brain, for one).
+            # vipd publishes SyncGroup.State as the group changes state; the wait covers the
+            # end of test_6's split brain.
             self.bed.wait_for(lambda: [(m["sync_group"], m["sync_state"])
                                        for m in self.report()["groups"][0]["members"]]
                               == [("VG_1", "master"), ("VG_1", "backup")], 5,
