@@ -11,6 +11,7 @@
 #include "notifier.h"
 #include "sync-group.h"
 #include "track-hub.h"
+#include "instance-accept.h"
 #include "instance-vmac.h"
 
 /* How often a planned stop checks whether every hand-over has completed. */
@@ -32,6 +33,7 @@ struct _VipdDaemon
   char *config_path;
   VipdVipNetlink *nl;
   VipdVmacSet *vmacs;
+  VipdAcceptFilter *accept; /* no_accept and the macvlans' gates */
   VipdLinkMonitor *mon;
   GPtrArray *instances;  /* VipdVrrpInstance*, owned */
   GHashTable *sockets;   /* key -> SocketEntry* */
@@ -143,6 +145,7 @@ vipd_daemon_new (VipdConfig *config, const char *config_path, const char *state_
   d->vmacs = vipd_vmac_set_new (error);
   if (d->vmacs == NULL)
     return NULL;
+  d->accept = vipd_accept_filter_new ();
   d->mon = vipd_link_monitor_new (&callbacks, d, error);
   if (d->mon == NULL)
     return NULL;
@@ -170,6 +173,7 @@ vipd_daemon_free (VipdDaemon *d)
   if (d->instances)
     g_ptr_array_unref (d->instances);
   /* After the instances: their VIPs and sockets leave the macvlans first. */
+  vipd_accept_filter_free (d->accept);
   vipd_vmac_set_free (d->vmacs);
   vipd_notifier_free (d->notifier);
   vipd_lvs_manager_free (d->lvs);
@@ -446,6 +450,8 @@ add_instance (VipdDaemon *d, const VipdInstance *conf)
   if (d->maintenance)
     vipd_vrrp_instance_admin (inst, VIPD_EV_MAINTENANCE_ON, 0, "maintenance (restored)");
   g_ptr_array_add (d->instances, inst);
+  /* The gate closes before the macvlan exists: nothing leaves it with the virtual MAC. */
+  vipd_instance_accept_attach (d->accept, inst);
   vipd_instance_vmac_attach (d->vmacs, inst);
   attach_socket (d, inst);
   return inst;
@@ -459,6 +465,7 @@ vipd_daemon_start (VipdDaemon *d)
   d->nm = vipd_nm_monitor_new (on_nm_changed, d);
   for (guint i = 0; i < d->config->instances->len; i++)
     add_instance (d, g_ptr_array_index (d->config->instances, i));
+  vipd_instance_accept_sync (d->accept, d->instances);
   wire_trackers (d, NULL);
   for (guint i = 0; i < d->instances->len; i++)
     vipd_vrrp_instance_start (g_ptr_array_index (d->instances, i));
@@ -573,6 +580,7 @@ vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
 
       vipd_vrrp_instance_stop (inst);
       detach_socket (d, inst);
+      vipd_instance_accept_detach (d->accept, inst);
       vipd_instance_vmac_detach (d->vmacs, inst);
       removed++;
     }
@@ -600,6 +608,7 @@ vipd_daemon_reload (VipdDaemon *d, char ***warnings, GError **error)
             added++;
           }
       }
+    vipd_instance_accept_sync (d->accept, d->instances);
     wire_trackers (d, hub);
     for (guint i = 0; i < fresh->len; i++)
       vipd_vrrp_instance_start (g_ptr_array_index (fresh, i));
@@ -699,9 +708,14 @@ vipd_daemon_stop_now (VipdDaemon *d)
   vipd_lvs_manager_stop (d->lvs);
   for (guint i = 0; i < d->instances->len; i++)
     vipd_vrrp_instance_stop (g_ptr_array_index (d->instances, i));
-  /* A stopped vipd leaves no macvlan behind, and the bases' ARP settings as they were. */
+  /* A stopped vipd leaves no macvlan behind, and the bases' ARP settings as they were; nor
+   * its nftables tables. */
   for (guint i = 0; i < d->instances->len; i++)
-    vipd_instance_vmac_detach (d->vmacs, g_ptr_array_index (d->instances, i));
+    {
+      vipd_instance_accept_detach (d->accept, g_ptr_array_index (d->instances, i));
+      vipd_instance_vmac_detach (d->vmacs, g_ptr_array_index (d->instances, i));
+    }
+  g_clear_pointer (&d->accept, vipd_accept_filter_free);
 }
 
 void

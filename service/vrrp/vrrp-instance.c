@@ -46,6 +46,8 @@ struct _VipdVrrpInstance
   guint64 drop_unlogged[VIPD_RX_N_REASONS];
   VipdInstanceChangedFunc changed;
   gpointer changed_data;
+  VipdInstanceGateFunc gate;
+  gpointer gate_data;
   guint64 last_transition_us;
   char *last_reason;
   char *track_reason; /* why FAULT_TRACK is set */
@@ -150,6 +152,14 @@ vipd_vrrp_instance_set_changed_func (VipdVrrpInstance *inst, VipdInstanceChanged
 {
   inst->changed = func;
   inst->changed_data = user_data;
+}
+
+void
+vipd_vrrp_instance_set_gate_func (VipdVrrpInstance *inst, VipdInstanceGateFunc func,
+                                  gpointer user_data)
+{
+  inst->gate = func;
+  inst->gate_data = user_data;
 }
 
 void
@@ -289,14 +299,27 @@ log_transition (VipdVrrpInstance *inst, const VipdActions *a)
 }
 
 static void
+gate (VipdVrrpInstance *inst, gboolean open)
+{
+  if (inst->gate)
+    inst->gate (inst, open, inst->gate_data);
+}
+
+static void
 apply (VipdVrrpInstance *inst, const VipdActions *a)
 {
   guint64 now = (guint64) g_get_monotonic_time ();
 
   if (a->remove_vips)
-    vipd_vip_holder_release (inst->vips);
+    {
+      vipd_vip_holder_release (inst->vips);
+      gate (inst, FALSE);
+    }
   if (a->add_vips)
-    vipd_vip_holder_take (inst->vips, now);
+    {
+      gate (inst, TRUE);
+      vipd_vip_holder_take (inst->vips, now);
+    }
   if (a->send_advert)
     {
       send_advert (inst, a->advert_priority);
@@ -770,7 +793,10 @@ vipd_vrrp_instance_stop (VipdVrrpInstance *inst)
     return;
   step (inst, &ev);
   if (vipd_vip_holder_is_held (inst->vips))
-    vipd_vip_holder_release (inst->vips);
+    {
+      vipd_vip_holder_release (inst->vips);
+      gate (inst, FALSE);
+    }
   inst->started = FALSE;
   if (inst->timer)
     vipd_deadline_source_set (inst->timer, VIPD_DEADLINE_NEVER);

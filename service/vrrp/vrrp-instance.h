@@ -41,6 +41,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipdVrrpInstance, vipd_vrrp_instance_free)
 
 void vipd_vrrp_instance_set_changed_func (VipdVrrpInstance *inst, VipdInstanceChangedFunc func,
                                           gpointer user_data);
+/* Called with open TRUE just before the instance takes its VIPs (before its first advert and
+ * announcements as master) and with FALSE just after it released them. */
+typedef void (*VipdInstanceGateFunc) (VipdVrrpInstance *inst, gboolean open, gpointer user_data);
+void vipd_vrrp_instance_set_gate_func (VipdVrrpInstance *inst, VipdInstanceGateFunc func,
+                                       gpointer user_data);
 /* The socket adverts go out on (borrowed; NULL when it could not be opened, with the reason). */
 void vipd_vrrp_instance_set_socket (VipdVrrpInstance *inst, VipdVrrpSocket *sock,
                                     const char *error_message);
