@@ -27,7 +27,6 @@ VipdVrrpInstance *vipd_bus_instance_get_instance (VipdBusInstance *bi);
  * for values that differ. */
 void vipd_bus_instance_sync (VipdBusInstance *bi);
 /* Re-reads Counters (called at most once a second). */
-void vipd_bus_instance_sync_counters (VipdBusInstance *bi);
 void vipd_bus_instance_emit_state_changed (VipdBusInstance *bi, const VipdEventRecord *event);
 
 G_END_DECLS

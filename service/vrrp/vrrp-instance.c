@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "deadline-source.h"
+#include "deadline-queue.h"
 #include "log.h"
 #include "vip-holder.h"
 
@@ -36,7 +36,7 @@ struct _VipdVrrpInstance
   GArray *vip_addrs; /* VipdAddr: the advertised list */
   VipdAddr src;
   guint faults;
-  GSource *timer;
+  VipdDeadline *timer;
   gboolean started;
   VipdInstanceCounters counters;
   guint64 drop_logged_at[VIPD_RX_N_REASONS];
@@ -114,16 +114,15 @@ vipd_vrrp_instance_new (const VipdInstance *conf, const VipdGlobalDefs *global,
   return inst;
 }
 
+static void store_faults (VipdVrrpInstance *inst, guint faults);
+
 void
 vipd_vrrp_instance_free (VipdVrrpInstance *inst)
 {
   if (inst == NULL)
     return;
-  if (inst->timer)
-    {
-      g_source_destroy (inst->timer);
-      g_source_unref (inst->timer);
-    }
+  vipd_deadline_free (inst->timer);
+  store_faults (inst, 0);
   vipd_vip_holder_free (inst->vips);
   g_array_unref (inst->vip_addrs);
   g_free (inst->socket_error);
@@ -154,16 +153,15 @@ vipd_vrrp_instance_set_socket (VipdVrrpInstance *inst, VipdVrrpSocket *sock,
   inst->socket_error = g_strdup (error_message);
 }
 
-/* --- timer: one deadline source armed at the state machine's next deadline --- */
+/* --- timer: one deadline armed at the state machine's next deadline --- */
 
-static gboolean
+static void
 timer_fired (gpointer data)
 {
   VipdVrrpInstance *inst = data;
   VipdEvent ev = { .type = VIPD_EV_TIMER };
 
   step (inst, &ev);
-  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -172,14 +170,8 @@ rearm (VipdVrrpInstance *inst)
   guint64 deadline = vipd_fsm_next_deadline (&inst->fsm);
 
   if (inst->timer == NULL)
-    {
-      inst->timer = vipd_deadline_source_new (inst->name);
-      g_source_set_callback (inst->timer, timer_fired, inst, NULL);
-      g_source_set_priority (inst->timer, G_PRIORITY_HIGH);
-      g_source_set_name (inst->timer, "vipd instance timer");
-      g_source_attach (inst->timer, NULL);
-    }
-  vipd_deadline_source_set (inst->timer,
+    inst->timer = vipd_deadline_new (timer_fired, inst);
+  vipd_deadline_set (inst->timer,
                             deadline == VIPD_FSM_NO_DEADLINE ? VIPD_DEADLINE_NEVER : deadline);
 }
 
@@ -350,6 +342,29 @@ fault_reason (const VipdVrrpInstance *inst)
   return g_strdup_printf ("interface %s is usable again", ifname);
 }
 
+/* Instances waiting for a source address, in this process: only they care about an address
+ * being added, and every VIP renewal of every instance is reported as one. */
+static guint instances_without_source;
+
+static void
+store_faults (VipdVrrpInstance *inst, guint faults)
+{
+  if ((inst->faults ^ faults) & FAULT_NO_SOURCE)
+    {
+      if (faults & FAULT_NO_SOURCE)
+        instances_without_source++;
+      else
+        instances_without_source--;
+    }
+  inst->faults = faults;
+}
+
+gboolean
+vipd_vrrp_instances_care_about (const VipdAddrEvent *ev)
+{
+  return !ev->added || instances_without_source > 0;
+}
+
 static void
 set_faults (VipdVrrpInstance *inst, guint faults)
 {
@@ -357,7 +372,7 @@ set_faults (VipdVrrpInstance *inst, guint faults)
   g_autofree char *reason = NULL;
   VipdEvent ev = { 0 };
 
-  inst->faults = faults;
+  store_faults (inst, faults);
   if (!inst->started || (old == 0) == (faults == 0))
     return;
   reason = fault_reason (inst);
@@ -420,7 +435,7 @@ vipd_vrrp_instance_start (VipdVrrpInstance *inst)
   VipdEvent ev = { .type = VIPD_EV_STARTUP };
 
   vipd_vip_holder_remove_leftovers (inst->vips);
-  inst->faults = link_faults (inst);
+  store_faults (inst, link_faults (inst));
   if (inst->faults & FAULT_TRACK)
     vipd_log_instance (G_LOG_LEVEL_MESSAGE, inst->name, "starts in fault: %s", inst->track_reason);
   inst->started = TRUE;
@@ -715,7 +730,7 @@ vipd_vrrp_instance_stop (VipdVrrpInstance *inst)
     vipd_vip_holder_release (inst->vips);
   inst->started = FALSE;
   if (inst->timer)
-    vipd_deadline_source_set (inst->timer, VIPD_DEADLINE_NEVER);
+    vipd_deadline_set (inst->timer, VIPD_DEADLINE_NEVER);
 }
 
 gboolean

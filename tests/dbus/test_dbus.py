@@ -451,8 +451,11 @@ def case_readme_busctl(bed):
             # Something to see: node2 takes over and hands back.
             n2.call(inst_path("VI_1"), IFACE_I, "TakeOver")
             bed.wait_for(lambda: "StateChanged" in monitor.output(), 5, "StateChanged in monitor")
+            # The skeleton sends PropertiesChanged (State, ...) from an idle callback, after the
+            # StateChanged signal: wait for it too.
+            bed.wait_for(lambda: "PropertiesChanged" in monitor.output(), 5,
+                         "PropertiesChanged in monitor")
             out = monitor.output()
-            check("PropertiesChanged" in out, "monitor shows no PropertiesChanged")
             check("admin: TakeOver by uid 0" in out, "monitor shows no reason")
             n2.call(inst_path("VI_1"), IFACE_I, "ResetPriority")
             n2.call(inst_path("VI_1"), IFACE_I, "Demote")
