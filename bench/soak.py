@@ -283,6 +283,8 @@ def parse_valgrind(text):
         "invalid_frees": len(re.findall(r"Invalid free|Mismatched free", text)),
         "uninitialised": len(re.findall(r"uninitialised", text)),
         "suppressed": num(r"ERROR SUMMARY: .*suppressed: ([\d,]+) from"),
+        "in_use_at_exit": num(r"in use at exit: ([\d,]+) bytes"),
+        "allocs": num(r"total heap usage: ([\d,]+) allocs"),
     }
 
 
@@ -326,6 +328,8 @@ def main():
                   v["errors"], v["suppressed"], v["definitely_lost"], v["indirectly_lost"],
                   v["possibly_lost"], v["invalid_reads"], v["invalid_writes"],
                   v["invalid_frees"], v["uninitialised"]))
+        print("soak: heap: %s allocations in all, %s bytes in use at exit (reachable: GLib's type "
+              "system and caches)" % (v["allocs"], v["in_use_at_exit"]))
         print("soak: load %s" % open("/proc/loadavg").read().strip())
         bad = []
         if v["errors"] is None:
