@@ -1,11 +1,32 @@
 /* bus-instance.c — properties and admin methods of one exported instance. */
 #include "bus-instance.h"
 
+#include <string.h>
+
 #include "bus-authority.h"
 #include "bus-names.h"
 #include "bus-track.h"
 #include "fsm/priority.h"
 #include "wire/packet.h"
+
+/* What the exported properties are made of, as last copied to the skeleton. The daemon
+ * reports a change after every protocol step (each advert sent or received); setting twenty
+ * GObject properties each time to find that none had changed was most of vipd's CPU time with
+ * many instances. Configuration-derived properties change only with a new configuration. */
+typedef struct
+{
+  const VipdInstance *conf;
+  const VipdConfig *config;
+  VipdAddr owner;
+  guint64 last_transition;
+  guint16 adver_int_cs;
+  guint8 state;
+  guint8 base_priority;
+  guint8 admin_priority;
+  guint8 effective_priority;
+  guint8 master_priority;
+  gboolean preempt;
+} Seen;
 
 struct _VipdBusInstance
 {
@@ -15,7 +36,106 @@ struct _VipdBusInstance
   VipdDBusObjectSkeleton *object;
   VipdDBusInstance *iface;
   char *path;
+  Seen seen;
+  char *seen_nm_device;
+  gboolean synced;
 };
+
+/* --- Counters, read from the instance whenever a caller reads the property ---
+ *
+ * The counters change with every advert. Copying them into every exported object once a
+ * second made a PropertiesChanged signal per instance per second: with a thousand instances
+ * that was a thousand signals a second for dbus-daemon to route, and most of vipd's CPU time.
+ * A skeleton subclass answers Get, GetAll and GetManagedObjects with the live values instead;
+ * the XML marks Counters EmitsChangedSignal=false. */
+
+typedef struct
+{
+  VipdDBusInstanceSkeleton parent;
+  VipdVrrpInstance *inst; /* NULL once the instance is gone */
+} CountersSkeleton;
+
+typedef struct
+{
+  VipdDBusInstanceSkeletonClass parent_class;
+} CountersSkeletonClass;
+
+static GType counters_skeleton_get_type (void);
+G_DEFINE_TYPE (CountersSkeleton, counters_skeleton, VIPD_DBUS_TYPE_INSTANCE_SKELETON)
+
+enum
+{
+  PROP_COUNTERS = 1,
+};
+
+/* "rx-dropped-ttl" ...: one key per drop reason, built once. */
+static const char *
+dropped_key (guint reason)
+{
+  static char *keys[VIPD_RX_N_REASONS];
+
+  if (keys[reason] == NULL)
+    {
+      keys[reason] = g_strdup_printf ("rx-dropped-%s", vipd_rx_result_name (reason));
+      g_strdelimit (keys[reason], "_ ", '-');
+    }
+  return keys[reason];
+}
+
+static GVariant *
+counters_variant (VipdVrrpInstance *inst)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a{st}"));
+  if (inst != NULL)
+    {
+      const VipdInstanceCounters *c = vipd_vrrp_instance_get_counters (inst);
+
+      g_variant_builder_add (&b, "{st}", "adverts-rx", c->adverts_rx);
+      g_variant_builder_add (&b, "{st}", "adverts-tx", c->adverts_tx);
+      g_variant_builder_add (&b, "{st}", "send-errors", c->send_errors);
+      g_variant_builder_add (&b, "{st}", "became-master", c->became_master);
+      for (guint r = 1; r < VIPD_RX_N_REASONS; r++)
+        g_variant_builder_add (&b, "{st}", dropped_key (r), c->rx_dropped[r]);
+    }
+  return g_variant_builder_end (&b);
+}
+
+static void
+counters_skeleton_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  CountersSkeleton *self = (CountersSkeleton *) object;
+
+  if (id == PROP_COUNTERS)
+    g_value_take_variant (value, counters_variant (self->inst));
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+}
+
+static void
+counters_skeleton_set_property (GObject *object, guint id, const GValue *value,
+                                GParamSpec *pspec)
+{
+  /* Read-only on the bus, and nothing in vipd sets it: the value is always computed. */
+  if (id != PROP_COUNTERS)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+}
+
+static void
+counters_skeleton_class_init (CountersSkeletonClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = counters_skeleton_get_property;
+  object_class->set_property = counters_skeleton_set_property;
+  g_object_class_override_property (object_class, PROP_COUNTERS, "counters");
+}
+
+static void
+counters_skeleton_init (CountersSkeleton *self)
+{
+}
 
 /* What an admin call needs after polkit has answered; the instance is looked up again by name
  * then, since a reload may have replaced it meanwhile. */
@@ -181,14 +301,14 @@ vipd_bus_instance_new (VipdDaemon *daemon, VipdVrrpInstance *inst,
   bi->server = g_object_ref (server);
   bi->path = vipd_bus_instance_path (vipd_vrrp_instance_get_name (inst));
   bi->object = vipd_dbus_object_skeleton_new (bi->path);
-  bi->iface = vipd_dbus_instance_skeleton_new ();
+  bi->iface = g_object_new (counters_skeleton_get_type (), NULL);
+  ((CountersSkeleton *) bi->iface)->inst = inst;
   g_signal_connect (bi->iface, "handle-demote", G_CALLBACK (handle_demote), bi);
   g_signal_connect (bi->iface, "handle-take-over", G_CALLBACK (handle_take_over), bi);
   g_signal_connect (bi->iface, "handle-set-priority", G_CALLBACK (handle_set_priority), bi);
   g_signal_connect (bi->iface, "handle-reset-priority", G_CALLBACK (handle_reset_priority), bi);
   g_signal_connect (bi->iface, "handle-send-garp", G_CALLBACK (handle_send_garp), bi);
   vipd_bus_instance_sync (bi);
-  vipd_bus_instance_sync_counters (bi);
   vipd_dbus_object_skeleton_set_instance (bi->object, bi->iface);
   g_dbus_object_manager_server_export (server, G_DBUS_OBJECT_SKELETON (bi->object));
   return bi;
@@ -200,10 +320,12 @@ vipd_bus_instance_free (VipdBusInstance *bi)
   if (bi == NULL)
     return;
   g_signal_handlers_disconnect_by_data (bi->iface, bi);
+  ((CountersSkeleton *) bi->iface)->inst = NULL;
   g_dbus_object_manager_server_unexport (bi->server, bi->path);
   g_object_unref (bi->iface);
   g_object_unref (bi->object);
   g_object_unref (bi->server);
+  g_free (bi->seen_nm_device);
   g_free (bi->path);
   g_free (bi);
 }
@@ -214,21 +336,60 @@ vipd_bus_instance_get_instance (VipdBusInstance *bi)
   return bi->inst;
 }
 
+/* Fills what the properties are made of; TRUE when it differs from what was last copied. */
+static gboolean
+changed_since (VipdBusInstance *bi, Seen *now)
+{
+  const VipdFsm *fsm = vipd_vrrp_instance_get_fsm (bi->inst);
+  const char *reason = NULL;
+
+  memset (now, 0, sizeof *now); /* padding too: compared with memcmp */
+  now->conf = vipd_vrrp_instance_get_config (bi->inst);
+  now->config = vipd_daemon_get_config (bi->daemon);
+  now->owner = vipd_vrrp_instance_get_owner (bi->inst);
+  now->last_transition = vipd_vrrp_instance_get_last_transition (bi->inst, &reason);
+  now->adver_int_cs = fsm->cfg.adver_int_cs;
+  now->state = (guint8) fsm->state;
+  now->base_priority = fsm->cfg.priority;
+  now->admin_priority = fsm->admin_priority;
+  now->effective_priority = vipd_fsm_priority (fsm);
+  now->master_priority = fsm->state == VIPD_STATE_MASTER ? vipd_fsm_priority (fsm)
+                                                         : fsm->master_priority;
+  now->preempt = fsm->cfg.preempt;
+  return !bi->synced || memcmp (now, &bi->seen, sizeof *now) != 0
+         || g_strcmp0 (bi->seen_nm_device, vipd_vrrp_instance_get_nm_device (bi->inst)) != 0;
+}
+
 void
 vipd_bus_instance_sync (VipdBusInstance *bi)
 {
   VipdDBusInstance *i = bi->iface;
-  const VipdInstance *conf = vipd_vrrp_instance_get_config (bi->inst);
-  const VipdFsm *fsm = vipd_vrrp_instance_get_fsm (bi->inst);
-  VipdAddr owner = vipd_vrrp_instance_get_owner (bi->inst);
-  g_auto (GStrv) vips = vipd_vrrp_instance_dup_vips (bi->inst);
+  Seen now;
+  const VipdInstance *conf;
+  const VipdFsm *fsm;
+  VipdAddr owner;
+  g_auto (GStrv) vips = NULL;
   char owner_text[VIPD_ADDR_STRLEN] = "";
   const char *reason = "";
-  guint64 last = vipd_vrrp_instance_get_last_transition (bi->inst, &reason);
-  const VipdConfig *config = vipd_daemon_get_config (bi->daemon);
-  g_auto (GStrv) scripts = vipd_bus_track_instance_scripts (config, conf);
-  g_autofree char *group = vipd_bus_track_instance_group (config, conf);
+  guint64 last;
+  const VipdConfig *config;
+  g_auto (GStrv) scripts = NULL;
+  g_autofree char *group = NULL;
 
+  if (!changed_since (bi, &now))
+    return;
+  bi->seen = now;
+  bi->synced = TRUE;
+  g_free (bi->seen_nm_device);
+  bi->seen_nm_device = g_strdup (vipd_vrrp_instance_get_nm_device (bi->inst));
+  conf = vipd_vrrp_instance_get_config (bi->inst);
+  fsm = vipd_vrrp_instance_get_fsm (bi->inst);
+  owner = vipd_vrrp_instance_get_owner (bi->inst);
+  vips = vipd_vrrp_instance_dup_vips (bi->inst);
+  last = vipd_vrrp_instance_get_last_transition (bi->inst, &reason);
+  config = vipd_daemon_get_config (bi->daemon);
+  scripts = vipd_bus_track_instance_scripts (config, conf);
+  group = vipd_bus_track_instance_group (config, conf);
   if (vipd_addr_is_set (&owner))
     vipd_addr_format (&owner, owner_text, sizeof owner_text);
   vipd_dbus_instance_set_name (i, conf->name);
@@ -260,27 +421,6 @@ vipd_bus_instance_sync (VipdBusInstance *bi)
                                                  || conf->v3_checksum_strict == VIPD_TRISTATE_YES);
   vipd_dbus_instance_set_sync_group (i, group);
   vipd_dbus_instance_set_track_scripts (i, (const char *const *) scripts);
-}
-
-void
-vipd_bus_instance_sync_counters (VipdBusInstance *bi)
-{
-  const VipdInstanceCounters *c = vipd_vrrp_instance_get_counters (bi->inst);
-  GVariantBuilder b;
-
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("a{st}"));
-  g_variant_builder_add (&b, "{st}", "adverts-rx", c->adverts_rx);
-  g_variant_builder_add (&b, "{st}", "adverts-tx", c->adverts_tx);
-  g_variant_builder_add (&b, "{st}", "send-errors", c->send_errors);
-  g_variant_builder_add (&b, "{st}", "became-master", c->became_master);
-  for (guint r = 1; r < VIPD_RX_N_REASONS; r++)
-    {
-      g_autofree char *key = g_strdup_printf ("rx-dropped-%s", vipd_rx_result_name (r));
-
-      g_strdelimit (key, "_ ", '-');
-      g_variant_builder_add (&b, "{st}", key, c->rx_dropped[r]);
-    }
-  vipd_dbus_instance_set_counters (bi->iface, g_variant_builder_end (&b));
 }
 
 void

@@ -26,8 +26,6 @@ VipdVrrpInstance *vipd_bus_instance_get_instance (VipdBusInstance *bi);
 /* Re-reads every property but Counters; the generated skeleton emits PropertiesChanged only
  * for values that differ. */
 void vipd_bus_instance_sync (VipdBusInstance *bi);
-/* Re-reads Counters (called at most once a second). */
-void vipd_bus_instance_sync_counters (VipdBusInstance *bi);
 /* Sends the properties that moved (State, LastTransition…) first, then StateChanged. */
 void vipd_bus_instance_emit_state_changed (VipdBusInstance *bi, const VipdEventRecord *event);
 

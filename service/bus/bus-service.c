@@ -13,8 +13,8 @@
 
 /* How often to try again while there is no system bus. */
 #define RECONNECT_SECONDS 2
-/* PropertiesChanged for counters at most this often. */
-#define COUNTERS_SECONDS 1
+/* How often track script runs (LastRun, LastExitStatus) are published. */
+#define TRACK_SYNC_SECONDS 1
 
 struct _VipdBusService
 {
@@ -28,7 +28,7 @@ struct _VipdBusService
   VipdBusLvs *lvs;       /* virtual and real servers */
   guint name_id;
   guint reconnect_id;
-  guint counters_id;
+  guint track_sync_id;
   gulong closed_id;
   gboolean said_no_bus;
 };
@@ -114,16 +114,11 @@ on_instances_changed (VipdDaemon *d, gpointer user_data)
 }
 
 static gboolean
-sync_counters (gpointer user_data)
+sync_track (gpointer user_data)
 {
   VipdBusService *s = user_data;
-  GHashTableIter iter;
-  VipdBusInstance *bi;
 
-  g_hash_table_iter_init (&iter, s->instances);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &bi))
-    vipd_bus_instance_sync_counters (bi);
-  /* Script runs (LastRun, LastExitStatus) are reported at the same pace as counters. */
+  /* Instances' Counters need nothing: they are read live (bus-instance.c). */
   if (s->track)
     vipd_bus_track_sync (s->track);
   return G_SOURCE_CONTINUE;
@@ -220,7 +215,7 @@ handle_get_events (VipdDBusManager *manager, GDBusMethodInvocation *inv, guint64
 static void
 unexport (VipdBusService *s)
 {
-  g_clear_handle_id (&s->counters_id, g_source_remove);
+  g_clear_handle_id (&s->track_sync_id, g_source_remove);
   if (s->name_id)
     {
       g_bus_unown_name (s->name_id);
@@ -317,7 +312,7 @@ export (VipdBusService *s)
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (s->manager), s->bus,
                                          VIPD_DBUS_PATH, NULL))
     vipd_log_instance (G_LOG_LEVEL_WARNING, NULL, "cannot export %s", VIPD_DBUS_IFACE_MANAGER);
-  s->counters_id = g_timeout_add_seconds (COUNTERS_SECONDS, sync_counters, s);
+  s->track_sync_id = g_timeout_add_seconds (TRACK_SYNC_SECONDS, sync_track, s);
   s->name_id = g_bus_own_name_on_connection (s->bus, VIPD_DBUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE,
                                              on_name_acquired, on_name_lost, s, NULL);
 }

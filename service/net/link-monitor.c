@@ -65,20 +65,6 @@ on_link (VipdLinkMonitor *mon, struct rtnl_link *l, gboolean removed)
 }
 
 static void
-on_addr (VipdLinkMonitor *mon, struct rtnl_addr *a, gboolean added)
-{
-  VipdAddrEvent ev = { 0 };
-
-  if (!vipd_nl_addr_get (rtnl_addr_get_local (a), &ev.addr))
-    return;
-  ev.ifindex = rtnl_addr_get_ifindex (a);
-  ev.prefix_len = (guint8) rtnl_addr_get_prefixlen (a);
-  ev.added = added;
-  if (mon->cb.addr_changed != NULL)
-    mon->cb.addr_changed (&ev, mon->user_data);
-}
-
-static void
 on_object (struct nl_object *obj, void *arg)
 {
   VipdLinkMonitor *mon = arg;
@@ -87,16 +73,46 @@ on_object (struct nl_object *obj, void *arg)
     {
     case RTM_NEWLINK: on_link (mon, (struct rtnl_link *) obj, FALSE); break;
     case RTM_DELLINK: on_link (mon, (struct rtnl_link *) obj, TRUE); break;
-    case RTM_NEWADDR: on_addr (mon, (struct rtnl_addr *) obj, TRUE); break;
-    case RTM_DELADDR: on_addr (mon, (struct rtnl_addr *) obj, FALSE); break;
     default: break;
     }
+}
+
+/* Address events are read straight from the message: every VIP renewal comes back as one,
+ * and libnl's object parser (an allocated rtnl_addr with every attribute) cost more than the
+ * renewal itself with a thousand instances. IFA_LOCAL, else IFA_ADDRESS, as libnl's "local". */
+static void
+on_addr_msg (VipdLinkMonitor *mon, struct nlmsghdr *h)
+{
+  struct nlattr *tb[IFA_MAX + 1];
+  const struct ifaddrmsg *ifa;
+  const struct nlattr *a;
+  VipdAddrEvent ev = { 0 };
+  int len;
+
+  if (nlmsg_parse (h, sizeof (struct ifaddrmsg), tb, IFA_MAX, NULL) < 0)
+    return;
+  ifa = nlmsg_data (h);
+  a = tb[IFA_LOCAL] != NULL ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+  len = a != NULL ? nla_len (a) : 0;
+  if (!((ifa->ifa_family == AF_INET && len == 4) || (ifa->ifa_family == AF_INET6 && len == 16)))
+    return;
+  vipd_addr_from_bytes (&ev.addr, ifa->ifa_family, nla_data (a));
+  ev.ifindex = (int) ifa->ifa_index;
+  ev.prefix_len = ifa->ifa_prefixlen;
+  ev.added = h->nlmsg_type == RTM_NEWADDR;
+  if (mon->cb.addr_changed != NULL)
+    mon->cb.addr_changed (&ev, mon->user_data);
 }
 
 static int
 on_msg (struct nl_msg *msg, void *arg)
 {
-  nl_msg_parse (msg, on_object, arg);
+  struct nlmsghdr *h = nlmsg_hdr (msg);
+
+  if (h->nlmsg_type == RTM_NEWADDR || h->nlmsg_type == RTM_DELADDR)
+    on_addr_msg (arg, h);
+  else
+    nl_msg_parse (msg, on_object, arg);
   return NL_OK;
 }
 

@@ -52,6 +52,9 @@ vipd_nl_sock_open_protocol (VipdNlSock *s, int protocol, GError **error)
   int rc;
 
   memset (s, 0, sizeof (*s));
+  /* vipd's requests (an address, a dump) are a few hundred bytes; libnl's default is a page,
+   * allocated and zeroed for every VIP renewal of every instance. */
+  nlmsg_set_default_size (1024);
   s->sk = nl_socket_alloc ();
   if (s->sk == NULL)
     {

@@ -12,6 +12,10 @@
 struct _VipdVipNetlink
 {
   VipdNlSock sock;
+  /* Interface name -> index. A VIP renewal per instance every few seconds looked the index up
+   * each time (if_nametoindex: a socket, an ioctl and a close); the daemon forgets the whole
+   * table on every link event, and a failed request forgets it too. */
+  GHashTable *ifindex;
 };
 
 VipdVipNetlink *
@@ -21,6 +25,7 @@ vipd_vip_netlink_new (GError **error)
 
   if (!vipd_nl_sock_open (&nl->sock, error))
     return NULL;
+  nl->ifindex = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return g_steal_pointer (&nl);
 }
 
@@ -30,7 +35,30 @@ vipd_vip_netlink_free (VipdVipNetlink *nl)
   if (nl == NULL)
     return;
   vipd_nl_sock_close (&nl->sock);
+  g_hash_table_unref (nl->ifindex);
   g_free (nl);
+}
+
+void
+vipd_vip_netlink_forget_interfaces (VipdVipNetlink *nl)
+{
+  g_hash_table_remove_all (nl->ifindex);
+}
+
+static gboolean
+lookup_ifindex (VipdVipNetlink *nl, const char *ifname, int *ifindex, GError **error)
+{
+  gpointer value;
+
+  if (g_hash_table_lookup_extended (nl->ifindex, ifname, NULL, &value))
+    {
+      *ifindex = GPOINTER_TO_INT (value);
+      return TRUE;
+    }
+  if (!vipd_nl_ifindex (ifname, ifindex, error))
+    return FALSE;
+  g_hash_table_insert (nl->ifindex, g_strdup (ifname), GINT_TO_POINTER (*ifindex));
+  return TRUE;
 }
 
 /* libnl's object types are structs; g_autoptr needs plain type names. */
@@ -94,7 +122,7 @@ vipd_vip_add (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip, guin
   /* 0xffffffff is INFINITY_LIFE_TIME; anything else makes the kernel expire the address. */
   guint32 life = lifetime_s == VIPD_VIP_LIFETIME_FOREVER ? 0xffffffffu : lifetime_s;
 
-  if (!vipd_nl_ifindex (ifname, &ifindex, error))
+  if (!lookup_ifindex (nl, ifname, &ifindex, error))
     return FALSE;
   ra = build_addr (ifindex, ifname, vip, error);
   if (ra == NULL)
@@ -131,7 +159,10 @@ vipd_vip_add (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip, guin
   vipd_nl_sock_reset (&nl->sock);
   rc = rtnl_addr_add (nl->sock.sk, ra, renew ? NLM_F_REPLACE : NLM_F_EXCL);
   if (rc < 0)
-    return fail (nl, rc, error, "add", ifname, vip);
+    {
+      vipd_vip_netlink_forget_interfaces (nl);
+      return fail (nl, rc, error, "add", ifname, vip);
+    }
   return TRUE;
 }
 
@@ -141,7 +172,7 @@ vipd_vip_remove (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip, G
   g_autoptr (RtnlAddr) ra = NULL;
   int ifindex, rc;
 
-  if (!vipd_nl_ifindex (ifname, &ifindex, error))
+  if (!lookup_ifindex (nl, ifname, &ifindex, error))
     return FALSE;
   ra = build_addr (ifindex, ifname, vip, error);
   if (ra == NULL)
@@ -150,6 +181,7 @@ vipd_vip_remove (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip, G
   rc = rtnl_addr_delete (nl->sock.sk, ra, 0);
   if (rc < 0)
     {
+      vipd_vip_netlink_forget_interfaces (nl);
       /* The kernel says EADDRNOTAVAIL for a missing address: make that NOT_FOUND so callers can
        * treat "already gone" as success without parsing text. */
       if (nl->sock.last_errno == EADDRNOTAVAIL)

@@ -28,6 +28,9 @@ typedef struct _VipdVipNetlink VipdVipNetlink;
 VipdVipNetlink *vipd_vip_netlink_new (GError **error);
 /* Closes the socket; NULL is allowed. */
 void vipd_vip_netlink_free (VipdVipNetlink *nl);
+/* Forgets the interface indexes it has looked up: call on every link event (an interface may
+ * have been renamed, removed or created with a name that was in use). */
+void vipd_vip_netlink_forget_interfaces (VipdVipNetlink *nl);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipdVipNetlink, vipd_vip_netlink_free)
 
 /* Adds vip to ifname with a valid and preferred lifetime of lifetime_s seconds

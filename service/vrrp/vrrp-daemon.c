@@ -74,6 +74,7 @@ on_link_changed (const VipdLinkInfo *link, gpointer user_data)
 {
   VipdDaemon *d = user_data;
 
+  vipd_vip_netlink_forget_interfaces (d->nl);
   if (!d->stopping)
     vipd_instance_vmac_repair (d->vmacs, d->instances, link);
   for (guint i = 0; i < d->instances->len; i++)
@@ -87,6 +88,8 @@ on_addr_changed (const VipdAddrEvent *ev, gpointer user_data)
 {
   VipdDaemon *d = user_data;
 
+  if (!vipd_vrrp_instances_care_about (ev))
+    return;
   for (guint i = 0; i < d->instances->len; i++)
     vipd_vrrp_instance_address_changed (g_ptr_array_index (d->instances, i), ev);
 }

@@ -7,56 +7,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "deadline-source.h"
+#include "deadline-queue.h"
 #include "log.h"
 #include "vip-holder.h"
+#include "vrrp-instance-private.h"
 
 /* Dropped packets are logged once, then at most once per this period per reason. */
 #define DROP_LOG_PERIOD_US (10 * G_USEC_PER_SEC)
-#define FAULT_LINK_DOWN (1u << 0)
-#define FAULT_NO_CARRIER (1u << 1)
-#define FAULT_NO_SOURCE (1u << 2)
-#define FAULT_NO_SOCKET (1u << 3)
-#define FAULT_NO_LINK (1u << 4)
-#define FAULT_TRACK (1u << 5) /* a weight-0 tracker is down */
-#define FAULT_SYNC (1u << 6)  /* another member of the sync group is in fault */
-#define FAULT_NM (1u << 7)    /* NetworkManager manages the interface and has not activated it */
-#define FAULT_NO_VMAC (1u << 8) /* use_vmac: the macvlan or its socket could not be made */
-#define FAULT_NOT_LINK (FAULT_TRACK | FAULT_SYNC | FAULT_NM)
-
-struct _VipdVrrpInstance
-{
-  char *name;
-  const VipdInstance *conf;
-  const VipdGlobalDefs *global;
-  VipdFsm fsm;
-  VipdVrrpSocket *sock;
-  char *socket_error;
-  VipdVrrpSocket *tx_sock; /* owned; use_vmac: adverts go out on the macvlan */
-  char *vmac_error;
-  VipdVipHolder *vips;
-  VipdLinkMonitor *mon;
-  GArray *vip_addrs; /* VipdAddr: the advertised list */
-  VipdAddr src;
-  guint faults;
-  GSource *timer;
-  gboolean started;
-  VipdInstanceCounters counters;
-  guint64 drop_logged_at[VIPD_RX_N_REASONS];
-  guint64 drop_unlogged[VIPD_RX_N_REASONS];
-  VipdInstanceChangedFunc changed;
-  gpointer changed_data;
-  VipdInstanceGateFunc gate;
-  gpointer gate_data;
-  guint64 last_transition_us;
-  char *last_reason;
-  char *track_reason; /* why FAULT_TRACK is set */
-  char *sync_reason;  /* why FAULT_SYNC is set */
-  char *nm_device;    /* NetworkManager's view of the interface ("absent", "activated", ...) */
-  char *nm_reason;    /* why FAULT_NM is set */
-  char *prio_note;    /* the last tracker change that moved the priority */
-  char *reload_note;  /* a reload changed the base priority: applied with the trackers */
-};
 
 static void step (VipdVrrpInstance *inst, const VipdEvent *ev);
 
@@ -120,16 +77,15 @@ vipd_vrrp_instance_new (const VipdInstance *conf, const VipdGlobalDefs *global,
   return inst;
 }
 
+static void store_faults (VipdVrrpInstance *inst, guint faults);
+
 void
 vipd_vrrp_instance_free (VipdVrrpInstance *inst)
 {
   if (inst == NULL)
     return;
-  if (inst->timer)
-    {
-      g_source_destroy (inst->timer);
-      g_source_unref (inst->timer);
-    }
+  vipd_deadline_free (inst->timer);
+  store_faults (inst, 0);
   vipd_vip_holder_free (inst->vips);
   g_array_unref (inst->vip_addrs);
   vipd_vrrp_socket_free (inst->tx_sock);
@@ -171,16 +127,15 @@ vipd_vrrp_instance_set_socket (VipdVrrpInstance *inst, VipdVrrpSocket *sock,
   inst->socket_error = g_strdup (error_message);
 }
 
-/* --- timer: one deadline source armed at the state machine's next deadline --- */
+/* --- timer: one deadline armed at the state machine's next deadline --- */
 
-static gboolean
+static void
 timer_fired (gpointer data)
 {
   VipdVrrpInstance *inst = data;
   VipdEvent ev = { .type = VIPD_EV_TIMER };
 
   step (inst, &ev);
-  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -189,14 +144,8 @@ rearm (VipdVrrpInstance *inst)
   guint64 deadline = vipd_fsm_next_deadline (&inst->fsm);
 
   if (inst->timer == NULL)
-    {
-      inst->timer = vipd_deadline_source_new (inst->name);
-      g_source_set_callback (inst->timer, timer_fired, inst, NULL);
-      g_source_set_priority (inst->timer, G_PRIORITY_HIGH);
-      g_source_set_name (inst->timer, "vipd instance timer");
-      g_source_attach (inst->timer, NULL);
-    }
-  vipd_deadline_source_set (inst->timer,
+    inst->timer = vipd_deadline_new (timer_fired, inst);
+  vipd_deadline_set (inst->timer,
                             deadline == VIPD_FSM_NO_DEADLINE ? VIPD_DEADLINE_NEVER : deadline);
 }
 
@@ -397,6 +346,29 @@ fault_reason (const VipdVrrpInstance *inst)
   return g_strdup_printf ("interface %s is usable again", ifname);
 }
 
+/* Instances waiting for a source address, in this process: only they care about an address
+ * being added, and every VIP renewal of every instance is reported as one. */
+static guint instances_without_source;
+
+static void
+store_faults (VipdVrrpInstance *inst, guint faults)
+{
+  if ((inst->faults ^ faults) & FAULT_NO_SOURCE)
+    {
+      if (faults & FAULT_NO_SOURCE)
+        instances_without_source++;
+      else
+        instances_without_source--;
+    }
+  inst->faults = faults;
+}
+
+gboolean
+vipd_vrrp_instances_care_about (const VipdAddrEvent *ev)
+{
+  return !ev->added || instances_without_source > 0;
+}
+
 static void
 set_faults (VipdVrrpInstance *inst, guint faults)
 {
@@ -404,7 +376,7 @@ set_faults (VipdVrrpInstance *inst, guint faults)
   g_autofree char *reason = NULL;
   VipdEvent ev = { 0 };
 
-  inst->faults = faults;
+  store_faults (inst, faults);
   if (!inst->started || (old == 0) == (faults == 0))
     return;
   reason = fault_reason (inst);
@@ -471,7 +443,7 @@ vipd_vrrp_instance_start (VipdVrrpInstance *inst)
   VipdEvent ev = { .type = VIPD_EV_STARTUP };
 
   vipd_vip_holder_remove_leftovers (inst->vips);
-  inst->faults = link_faults (inst);
+  store_faults (inst, link_faults (inst));
   if (inst->faults & FAULT_TRACK)
     vipd_log_instance (G_LOG_LEVEL_MESSAGE, inst->name, "starts in fault: %s", inst->track_reason);
   inst->started = TRUE;
@@ -534,152 +506,6 @@ vipd_vrrp_instance_set_tx_socket (VipdVrrpInstance *inst, VipdVrrpSocket *sock,
   if (error_message == NULL && vipd_vip_holder_is_held (inst->vips))
     vipd_vip_holder_take (inst->vips, (guint64) g_get_monotonic_time ());
   set_faults (inst, link_faults (inst));
-}
-
-/* --- trackers and sync groups --- */
-
-static const VipdTracker *
-find_tracker (const VipdTracker *t, guint n, const char *key)
-{
-  for (guint i = 0; key && i < n; i++)
-    if (g_strcmp0 (t[i].name, key) == 0)
-      return &t[i];
-  return NULL;
-}
-
-void
-vipd_vrrp_instance_set_tracking (VipdVrrpInstance *inst, const VipdTracker *trackers, guint n,
-                                 const char *key, const char *what)
-{
-  VipdPriorityResult res;
-  const VipdTracker *cause = find_tracker (trackers, n, key);
-  guint faults = inst->faults & ~FAULT_TRACK;
-
-  vipd_priority_compute (inst->fsm.cfg.priority, trackers, n, 0, &res);
-  if (res.priority != inst->fsm.tracked_priority)
-    {
-      g_autofree char *reason = NULL;
-      guint8 before = inst->fsm.tracked_priority;
-      VipdEvent ev = { .type = VIPD_EV_PRIORITY, .priority = res.priority };
-
-      /* A file's effect is already in what ("value 3 (weight -10)"). */
-      if (cause != NULL && g_str_has_prefix (key, "file "))
-        reason = g_strdup_printf ("track %s %s", key, what);
-      else if (cause != NULL)
-        reason = g_strdup_printf ("track %s %s (weight %+d)", key, what, cause->weight);
-      else if (inst->reload_note)
-        reason = g_steal_pointer (&inst->reload_note);
-      else
-        reason = g_strdup (inst->started ? "trackers on reload" : "trackers at start");
-      g_free (inst->prio_note);
-      inst->prio_note = g_strdup_printf ("%s: priority %u -> %u", reason, before, res.priority);
-      vipd_log_instance (G_LOG_LEVEL_MESSAGE, inst->name, "%s, in %s", inst->prio_note,
-                         vipd_state_name (inst->fsm.state));
-      ev.reason = reason;
-      if (inst->started)
-        step (inst, &ev);
-      else
-        inst->fsm.tracked_priority = res.priority;
-    }
-  g_clear_pointer (&inst->reload_note, g_free);
-  if (res.fault)
-    {
-      const VipdTracker *f = &trackers[res.fault_tracker];
-
-      g_free (inst->track_reason);
-      if (g_strcmp0 (f->name, key) == 0 && g_str_has_prefix (key, "file "))
-        inst->track_reason = g_strdup_printf ("track %s %s", f->name, what);
-      else if (g_strcmp0 (f->name, key) == 0)
-        inst->track_reason = g_strdup_printf ("track %s %s (weight 0)", f->name, what);
-      else
-        inst->track_reason = g_strdup_printf ("track %s down (weight 0)", f->name);
-      faults |= FAULT_TRACK;
-    }
-  else if (inst->faults & FAULT_TRACK)
-    {
-      g_free (inst->track_reason);
-      inst->track_reason = key ? g_strdup_printf ("track %s %s", key, what) : NULL;
-    }
-  set_faults (inst, faults);
-}
-
-void
-vipd_vrrp_instance_set_sync_fault (VipdVrrpInstance *inst, gboolean on, const char *reason)
-{
-  if (on == ((inst->faults & FAULT_SYNC) != 0))
-    return;
-  g_free (inst->sync_reason);
-  inst->sync_reason = g_strdup (reason);
-  if (!on && (inst->faults & ~FAULT_SYNC) == 0)
-    {
-      /* The fault-cleared line says why: the group's fault ended. */
-      g_free (inst->track_reason);
-      inst->track_reason = g_strdup (reason);
-    }
-  set_faults (inst, on ? inst->faults | FAULT_SYNC : inst->faults & ~FAULT_SYNC);
-}
-
-gboolean
-vipd_vrrp_instance_set_nm_device (VipdVrrpInstance *inst, const char *view, const char *fault)
-{
-  gboolean changed = g_strcmp0 (view, inst->nm_device) != 0;
-
-  if (changed)
-    {
-      g_free (inst->nm_device);
-      inst->nm_device = g_strdup (view);
-    }
-  if (fault)
-    {
-      g_free (inst->nm_reason);
-      inst->nm_reason = g_strdup (fault);
-    }
-  if ((fault != NULL) == ((inst->faults & FAULT_NM) != 0))
-    return changed;
-  if (fault == NULL && (inst->faults & ~FAULT_NM) == 0)
-    {
-      /* The fault-cleared line says why: NetworkManager's new state. */
-      g_free (inst->track_reason);
-      inst->track_reason = g_strdup_printf ("NetworkManager: %s is %s", inst->conf->interface,
-                                            view);
-    }
-  set_faults (inst, fault ? inst->faults | FAULT_NM : inst->faults & ~FAULT_NM);
-  return changed;
-}
-
-const char *
-vipd_vrrp_instance_get_nm_device (const VipdVrrpInstance *inst)
-{
-  return inst->nm_device;
-}
-
-gboolean
-vipd_vrrp_instance_has_own_fault (const VipdVrrpInstance *inst)
-{
-  return (inst->faults & ~FAULT_SYNC) != 0;
-}
-
-char *
-vipd_vrrp_instance_fault_reason (const VipdVrrpInstance *inst)
-{
-  return fault_reason (inst);
-}
-
-void
-vipd_vrrp_instance_set_sync_gated (VipdVrrpInstance *inst, gboolean gated)
-{
-  inst->fsm.sync_gated = gated;
-  if (!gated)
-    inst->fsm.want_master = FALSE;
-}
-
-void
-vipd_vrrp_instance_sync_event (VipdVrrpInstance *inst, VipdEventType type, const char *reason)
-{
-  VipdEvent ev = { .type = type, .reason = reason };
-
-  if (inst->started)
-    step (inst, &ev);
 }
 
 /* --- receiving --- */
@@ -799,7 +625,7 @@ vipd_vrrp_instance_stop (VipdVrrpInstance *inst)
     }
   inst->started = FALSE;
   if (inst->timer)
-    vipd_deadline_source_set (inst->timer, VIPD_DEADLINE_NEVER);
+    vipd_deadline_set (inst->timer, VIPD_DEADLINE_NEVER);
 }
 
 gboolean
@@ -876,6 +702,13 @@ vipd_vrrp_instance_send_garp (VipdVrrpInstance *inst)
 
 /* --- accessors --- */
 
+char *
+vipd_vrrp_instance_fault_reason (const VipdVrrpInstance *inst)
+{
+  return fault_reason (inst);
+}
+
+
 guint64
 vipd_vrrp_instance_get_last_transition (const VipdVrrpInstance *inst, const char **reason)
 {
@@ -944,4 +777,18 @@ vipd_vrrp_instance_handover_us (const VipdVrrpInstance *inst)
   guint16 cs = adver_int_cs (inst->conf);
 
   return vipd_fsm_skew_time_us ((guint8) inst->conf->version, 1, cs) + (guint64) cs * 10000;
+}
+
+/* --- for vrrp-instance-track.c --- */
+
+void
+vipd_vrrp_instance_step (VipdVrrpInstance *inst, const VipdEvent *ev)
+{
+  step (inst, ev);
+}
+
+void
+vipd_vrrp_instance_set_faults (VipdVrrpInstance *inst, guint faults)
+{
+  set_faults (inst, faults);
 }

@@ -64,6 +64,9 @@ void vipd_vrrp_instance_receive (VipdVrrpInstance *inst, const guint8 *payload, 
 /* The link monitor saw a change of any interface / any address. */
 void vipd_vrrp_instance_link_changed (VipdVrrpInstance *inst, const VipdLinkInfo *link);
 void vipd_vrrp_instance_address_changed (VipdVrrpInstance *inst, const VipdAddrEvent *ev);
+/* FALSE when no instance can act on ev (an address added while every instance has its source
+ * address): the daemon then skips the walk over every instance. */
+gboolean vipd_vrrp_instances_care_about (const VipdAddrEvent *ev);
 /* Planned stop, step 1: a master sends priority 0 and keeps its VIPs until the new master
  * speaks. Returns TRUE when it is still holding VIPs (the caller waits, then calls stop). */
 gboolean vipd_vrrp_instance_begin_handover (VipdVrrpInstance *inst);

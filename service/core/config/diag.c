@@ -133,37 +133,61 @@ vipd_diag_list_format (const VipdDiagList *list)
   return g_string_free (s, FALSE);
 }
 
-/* Damerau-free Levenshtein, bounded: keywords are short, so two rows suffice. */
+/* Levenshtein distance of a and b, or max + 1 when it is larger than max. Only the band of
+ * cells within max of the diagonal is computed, and a row whose every cell exceeds max ends
+ * the walk: O((2 max + 1) len) instead of O(len a * len b). Suggestions run for every unknown
+ * word of a file, so a file full of them (or a fuzzer) must not pay the quadratic price. */
 static guint
-edit_distance (const char *a, const char *b)
+edit_distance_within (const char *a, gsize la, const char *b, gsize lb, guint max)
 {
-  gsize la = strlen (a), lb = strlen (b);
-  guint rows[2][65];
+  const guint inf = max + 1;
+  guint rows[2][66];
   guint *prev = rows[0];
   guint *cur = rows[1];
 
-  if (la > 64 || lb > 64)
-    return G_MAXUINT;
+  if (la > 64 || lb > 64 || (la > lb ? la - lb : lb - la) > max)
+    return inf;
   for (gsize j = 0; j <= lb; j++)
-    prev[j] = j;
+    prev[j] = j <= max ? (guint) j : inf;
+  prev[lb + 1] = inf;
   for (gsize i = 1; i <= la; i++)
     {
+      gsize lo = i > max ? i - max : 1;
+      gsize hi = MIN (lb, i + max);
+      guint row_min;
       guint *tmp;
 
-      cur[0] = i;
-      for (gsize j = 1; j <= lb; j++)
+      cur[0] = i <= max ? (guint) i : inf;
+      row_min = cur[0];
+      /* The cells just outside the band read as "too far" from this row and the next. */
+      cur[lo - 1] = lo > 1 ? inf : cur[0];
+      for (gsize j = lo; j <= hi; j++)
         {
           guint sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
           guint del = prev[j] + 1;
           guint ins = cur[j - 1] + 1;
 
-          cur[j] = MIN (sub, MIN (del, ins));
+          cur[j] = MIN (inf, MIN (sub, MIN (del, ins)));
+          row_min = MIN (row_min, cur[j]);
         }
+      cur[hi + 1] = inf;
+      if (row_min > max)
+        return inf;
       tmp = prev;
       prev = cur;
       cur = tmp;
     }
   return prev[lb];
+}
+
+/* Whether the shorter of a and b starts the longer one. */
+static gboolean
+is_prefix (const char *a, const char *b)
+{
+  while (*a != '\0' && *b != '\0')
+    if (*a++ != *b++)
+      return FALSE;
+  return TRUE;
 }
 
 const char *
@@ -180,15 +204,13 @@ vipd_suggest (const char *word, const char *const *candidates)
     {
       const char *c = candidates[i];
       gsize cl = strlen (c);
-      /* Lengths 3 apart cannot be within distance 2: skip the quadratic part, which dominates
-       * on files full of unknown words. */
-      guint d = (wl > cl ? wl - cl : cl - wl) > 2 ? G_MAXUINT : edit_distance (word, c);
+      guint d = edit_distance_within (word, wl, c, cl, 2);
       guint score = G_MAXUINT;
 
       if (d <= 2 && d < wl)
         score = d;
       /* A truncated keyword ("vrrp_mcast") points to the full one; 3 chars avoids noise. */
-      else if (wl >= 4 && cl >= 4 && (g_str_has_prefix (c, word) || g_str_has_prefix (word, c)))
+      else if (wl >= 4 && cl >= 4 && is_prefix (word, c))
         score = 3;
       if (score < best_score)
         {

@@ -1,0 +1,150 @@
+/* The shell's deadline queue (service/vrrp/deadline-queue.c): one timerfd and a heap behind
+ * every instance's timer. Checks order, re-arming, disarming and freeing from callbacks; never
+ * how late a callback runs (no timing bounds), only that it never runs early. */
+#include "deadline-queue.h"
+
+typedef struct
+{
+  VipdDeadline *d;
+  guint64 when;
+  guint64 fired_at;
+  guint fired;
+  guint index;
+  GArray *order; /* guint indexes in firing order */
+  VipdDeadline *victim; /* freed by this one's callback */
+  gboolean free_self;
+  gboolean rearm_once;
+} Probe;
+
+static void
+on_fire (gpointer data)
+{
+  Probe *p = data;
+
+  p->fired++;
+  p->fired_at = (guint64) g_get_monotonic_time ();
+  g_array_append_val (p->order, p->index);
+  if (p->victim)
+    {
+      vipd_deadline_free (p->victim);
+      p->victim = NULL;
+    }
+  if (p->rearm_once)
+    {
+      p->rearm_once = FALSE;
+      p->when = p->fired_at + 5000;
+      vipd_deadline_set (p->d, p->when);
+    }
+  if (p->free_self)
+    {
+      vipd_deadline_free (p->d);
+      p->d = NULL;
+    }
+}
+
+static void
+run_until (GArray *order, guint n)
+{
+  guint64 give_up = (guint64) g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (order->len < n && (guint64) g_get_monotonic_time () < give_up)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_order (void)
+{
+  enum { N = 64 };
+  Probe p[N];
+  GArray *order = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint64 now = (guint64) g_get_monotonic_time ();
+  GRand *rand = g_rand_new_with_seed (8);
+
+  for (guint i = 0; i < N; i++)
+    {
+      p[i] = (Probe) { .index = i, .order = order };
+      p[i].d = vipd_deadline_new (on_fire, &p[i]);
+      /* Some share a deadline; some are armed twice, the second time wins. */
+      p[i].when = now + 20000 + (guint64) g_rand_int_range (rand, 0, 40) * 2000;
+      if (i % 5 == 0)
+        vipd_deadline_set (p[i].d, now + 500000);
+      vipd_deadline_set (p[i].d, p[i].when);
+    }
+  run_until (order, N);
+  g_assert_cmpuint (order->len, ==, N);
+  for (guint k = 0; k < N; k++)
+    {
+      Probe *q = &p[g_array_index (order, guint, k)];
+
+      g_assert_cmpuint (q->fired, ==, 1);
+      g_assert_cmpuint (q->fired_at, >=, q->when);
+      if (k > 0)
+        g_assert_cmpuint (p[g_array_index (order, guint, k - 1)].when, <=, q->when);
+    }
+  for (guint i = 0; i < N; i++)
+    vipd_deadline_free (p[i].d);
+  g_rand_free (rand);
+  g_array_unref (order);
+}
+
+static void
+test_rearm_disarm_free (void)
+{
+  Probe a, b, c, d, e;
+  GArray *order = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint64 now = (guint64) g_get_monotonic_time ();
+
+  a = (Probe) { .index = 0, .order = order, .rearm_once = TRUE }; /* fires twice */
+  b = (Probe) { .index = 1, .order = order };                     /* disarmed: never */
+  c = (Probe) { .index = 2, .order = order, .free_self = TRUE };  /* frees itself */
+  d = (Probe) { .index = 3, .order = order };                     /* freed by e first */
+  e = (Probe) { .index = 4, .order = order };
+  a.d = vipd_deadline_new (on_fire, &a);
+  b.d = vipd_deadline_new (on_fire, &b);
+  c.d = vipd_deadline_new (on_fire, &c);
+  d.d = vipd_deadline_new (on_fire, &d);
+  e.d = vipd_deadline_new (on_fire, &e);
+  e.victim = d.d;
+  a.when = now + 10000;
+  vipd_deadline_set (a.d, a.when);
+  vipd_deadline_set (b.d, now + 15000);
+  vipd_deadline_set (b.d, VIPD_DEADLINE_NEVER);
+  c.when = now - 1000; /* already past: runs at the next dispatch */
+  vipd_deadline_set (c.d, c.when);
+  d.when = now + 40000;
+  vipd_deadline_set (d.d, d.when);
+  e.when = now + 30000;
+  vipd_deadline_set (e.d, e.when);
+  run_until (order, 4); /* c, a, e, a again */
+  g_assert_cmpuint (order->len, ==, 4);
+  g_assert_cmpuint (c.fired, ==, 1);
+  g_assert_null (c.d);
+  g_assert_cmpuint (a.fired, ==, 2);
+  g_assert_cmpuint (a.fired_at, >=, a.when);
+  g_assert_cmpuint (e.fired, ==, 1);
+  g_assert_cmpuint (e.fired_at, >=, e.when);
+  /* d was freed by e's callback before its deadline; b was disarmed. Give them a chance. */
+  {
+    guint64 until = (guint64) g_get_monotonic_time () + 100000;
+
+    vipd_deadline_set (e.d, until);
+    run_until (order, 5);
+  }
+  g_assert_cmpuint (b.fired, ==, 0);
+  g_assert_cmpuint (d.fired, ==, 0);
+  g_assert_cmpuint (order->len, ==, 5);
+  g_assert_cmpuint (g_array_index (order, guint, 4), ==, 4);
+  vipd_deadline_free (a.d);
+  vipd_deadline_free (b.d);
+  vipd_deadline_free (e.d);
+  g_array_unref (order);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/deadline-queue/order", test_order);
+  g_test_add_func ("/deadline-queue/rearm-disarm-free", test_rearm_disarm_free);
+  return g_test_run ();
+}
