@@ -2,7 +2,8 @@
  *
  * Everything is asynchronous: a node that hangs (an ssh host that does not answer) must never
  * freeze the window. Changes are reported through the "changed" signal and come from
- * ObjectManager and PropertiesChanged only: the console never polls. */
+ * ObjectManager and PropertiesChanged. The one exception is an instance's Counters, which vipd
+ * does not signal (they move with every advert): they are re-read every COUNTERS_S seconds. */
 #include "console-node.h"
 
 #include <glib/gi18n.h>
@@ -11,6 +12,7 @@
 
 #define BACKOFF_MIN_S 1
 #define BACKOFF_MAX_S 30
+#define COUNTERS_S 2
 
 struct _ConsoleNode
 {
@@ -30,6 +32,7 @@ struct _ConsoleNode
   gulong closed_id;
   gboolean failed;  /* since the last time it was connected */
   guint failures;   /* connection attempts that failed since then */
+  guint counters_id;
 };
 
 G_DEFINE_FINAL_TYPE (ConsoleNode, console_node, G_TYPE_OBJECT)
@@ -223,14 +226,58 @@ objects_changed_cb (gpointer data)
   emit_changed (data);
 }
 
-/* Every property change, Counters included (once a second): the window updates its rows in
- * place, so a change never rebuilds a widget under the keyboard focus. */
+/* Every property change: the window updates its rows in place, so a change never rebuilds a
+ * widget under the keyboard focus. */
 static void
 properties_changed_cb (GDBusObjectManagerClient *objects, GDBusObjectProxy *object,
                        GDBusProxy *proxy, GVariant *changed, const char *const *invalidated,
                        gpointer data)
 {
   emit_changed (data);
+}
+
+static void
+counters_got_cb (GObject *src, GAsyncResult *res, gpointer data)
+{
+  g_autoptr (GDBusProxy) proxy = data;
+  g_autoptr (GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (src), res, NULL);
+  g_autoptr (GVariant) value = NULL;
+  g_autoptr (GVariant) cached = NULL;
+  ConsoleNode *self;
+
+  if (reply == NULL)
+    return; /* gone, or the node went away: the next round or the reconnect tells */
+  g_variant_get (reply, "(v)", &value);
+  cached = g_dbus_proxy_get_cached_property (proxy, "Counters");
+  if (cached && g_variant_equal (cached, value))
+    return;
+  g_dbus_proxy_set_cached_property (proxy, "Counters", value);
+  self = g_object_get_data (G_OBJECT (proxy), "vipd-console-node");
+  if (self)
+    emit_changed (self);
+}
+
+/* Re-reads every instance's Counters: vipd serves them live and never signals them. */
+static gboolean
+refresh_counters (gpointer data)
+{
+  ConsoleNode *self = data;
+  GList *instances = console_node_get_instances (self);
+
+  for (GList *l = instances; l; l = l->next)
+    {
+      GDBusProxy *proxy = G_DBUS_PROXY (l->data);
+
+      g_object_set_data (G_OBJECT (proxy), "vipd-console-node", self);
+      g_dbus_connection_call (g_dbus_proxy_get_connection (proxy),
+                              g_dbus_proxy_get_name (proxy), g_dbus_proxy_get_object_path (proxy),
+                              "org.freedesktop.DBus.Properties", "Get",
+                              g_variant_new ("(ss)", VIPD_DBUS_IFACE_INSTANCE, "Counters"),
+                              G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, 5000,
+                              self->cancellable, counters_got_cb, g_object_ref (proxy));
+    }
+  g_list_free_full (instances, g_object_unref);
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -367,6 +414,7 @@ console_node_dispose (GObject *obj)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_handle_id (&self->counters_id, g_source_remove);
   drop_connection (self);
   G_OBJECT_CLASS (console_node_parent_class)->dispose (obj);
 }
@@ -402,6 +450,7 @@ console_node_init (ConsoleNode *self)
   self->cancellable = g_cancellable_new ();
   self->backoff_s = BACKOFF_MIN_S;
   self->bridge_err = g_string_new (NULL);
+  self->counters_id = g_timeout_add_seconds (COUNTERS_S, refresh_counters, self);
 }
 
 ConsoleNode *
