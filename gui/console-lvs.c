@@ -9,6 +9,8 @@
 
 #include <glib/gi18n.h>
 
+#include "console-widgets.h"
+
 typedef struct
 {
   GtkWidget *row;
@@ -64,19 +66,10 @@ vs_view_free (gpointer p)
 /* ---- setters that leave an unchanged widget alone ---- */
 
 static void
-set_label (GtkWidget *label, const char *text)
-{
-  if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), text) != 0)
-    gtk_label_set_text (GTK_LABEL (label), text);
-}
-
-static void
 set_row_texts (GtkWidget *row, const char *title, const char *subtitle)
 {
-  if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), title) != 0)
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  if (g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), subtitle) != 0)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  console_set_row_title (row, title);
+  console_set_row_subtitle (row, subtitle);
 }
 
 static void
@@ -339,8 +332,8 @@ update_vs (ConsoleLvs *self, VsView *v, ConsoleNode *node, VipdDBusVirtualServer
   gpointer key, value;
   int i = 0;
 
-  set_label (v->title, title);
-  set_label (v->description, description);
+  console_set_label (v->title, title);
+  console_set_label (v->description, description);
   for (GList *r = rss; r; r = r->next)
     g_hash_table_add (wanted, (char *)vipd_dbus_real_server_get_name (r->data));
   g_hash_table_iter_init (&it, v->rows);

@@ -10,6 +10,8 @@
 
 #include <glib/gi18n.h>
 
+#include "console-widgets.h"
+
 /* The first member of every view: the row (or box) the view owns through its container. */
 typedef struct
 {
@@ -70,27 +72,6 @@ group_view_free (gpointer p)
 }
 
 /* ---- small setters that leave an unchanged widget alone ---- */
-
-static void
-set_title (GtkWidget *row, const char *text)
-{
-  if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), text) != 0)
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
-}
-
-static void
-set_subtitle (GtkWidget *row, const char *text)
-{
-  if (g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), text) != 0)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
-}
-
-static void
-set_label (GtkWidget *label, const char *text)
-{
-  if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), text) != 0)
-    gtk_label_set_text (GTK_LABEL (label), text);
-}
 
 static void
 set_tooltip (GtkWidget *w, const char *text)
@@ -369,8 +350,8 @@ update_node (ConsoleRows *self, NodeView *v, ConsoleNode *node)
       icon_name = "network-offline-symbolic";
       break;
     }
-  set_title (v->base.widget, console_node_get_label (node));
-  set_subtitle (v->base.widget, subtitle);
+  console_set_row_title (v->base.widget, console_node_get_label (node));
+  console_set_row_subtitle (v->base.widget, subtitle);
   tooltip = detail ? g_strdup_printf ("%s\n%s", spec, detail) : g_strdup (spec);
   set_tooltip (v->base.widget, tooltip);
   set_icon (v->icon, icon_name);
@@ -444,8 +425,8 @@ sync_node_alarms (ConsoleRows *self)
       const char *label = console_app_node_label (self->app, a->text);
       g_autofree char *text = why ? g_strdup_printf ("%s: %s", label, why) : g_strdup (label);
 
-      set_title (v->widget, alarm_title (a->kind));
-      set_subtitle (v->widget, text);
+      console_set_row_title (v->widget, alarm_title (a->kind));
+      console_set_row_subtitle (v->widget, text);
     }
   gtk_widget_set_visible (self->alarms_section, alarms->len > 0);
 }
@@ -521,8 +502,8 @@ update_member (ConsoleRows *self, MemberView *v, ClusterInstance *m)
   gboolean master = g_strcmp0 (m->state, "master") == 0;
   gboolean busy = console_app_is_busy (self->app, m->node, m->name);
 
-  set_title (v->base.widget, title);
-  set_subtitle (v->base.widget, subtitle);
+  console_set_row_title (v->base.widget, title);
+  console_set_row_subtitle (v->base.widget, subtitle);
   set_icon (v->star, master ? "starred-symbolic" : NULL);
   gtk_widget_set_visible (v->demote, master);
   /* Maintenance keeps a node out of the election: moving the VIP there cannot work. */
@@ -586,8 +567,8 @@ update_group (ConsoleRows *self, GroupView *v, ClusterGroup *g, GHashTable *owne
   g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) data = g_ptr_array_new ();
 
-  set_label (v->title, title);
-  set_label (v->description, owners);
+  console_set_label (v->title, title);
+  console_set_label (v->description, owners);
   g_hash_table_insert (owner_texts, g_strdup (g->key), owners);
 
   for (guint k = 0; k < g->alarms->len; k++)
@@ -628,8 +609,8 @@ update_group (ConsoleRows *self, GroupView *v, ClusterGroup *g, GHashTable *owne
           who = labels_of (self, (char **)masters->pdata);
           text = g_strdup_printf (_("Masters: %s"), who);
         }
-      set_title (row->widget, alarm_title (a->kind));
-      set_subtitle (row->widget, text ? text : a->text);
+      console_set_row_title (row->widget, alarm_title (a->kind));
+      console_set_row_subtitle (row->widget, text ? text : a->text);
     }
   for (guint k = 0; k < g->members->len; k++)
     update_member (self, g_hash_table_lookup (v->rows, keys->pdata[g->alarms->len + k]),

@@ -6,10 +6,7 @@ Exit 77 (skip) only when not root or `ip netns` is unavailable.
 
 import json
 import os
-import re
 import signal
-import socket
-import struct
 import subprocess
 import sys
 import textwrap
@@ -363,18 +360,7 @@ def socket_ifindex(bed, node):
 
 
 def main():
-    reason = testbed.skip_reason()
-    if reason:
-        print("SKIP: " + reason)
-        return 77
-    if len(sys.argv) != 2:
-        print("usage: test_net.py CASE", file=sys.stderr)
-        return 2
-    name = "test_" + sys.argv[1]
-    cls = NetTest if hasattr(NetTest, name) else BedTest
-    suite = unittest.TestSuite([cls(name)])
-    result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
-    return 0 if result.wasSuccessful() else 1
+    return testbed.run_case(NetTest, BedTest)
 
 
 if __name__ == "__main__":

@@ -329,3 +329,22 @@ class Bed:
         for proc in self.procs:
             out.write("---- %s in %s (pid %d)\n%s\n" % (" ".join(map(str, proc.argv)), proc.node,
                                                        proc.pid, proc.output()))
+
+
+def run_case(*classes):
+    """The main() of a test file run as `FILE CASE` by meson: 77 (skip) without root or network
+    namespaces, else runs test_CASE from the first of classes that has it."""
+    import unittest
+    reason = skip_reason()
+    if reason:
+        print("SKIP: " + reason)
+        return 77
+    prog = os.path.basename(sys.argv[0])
+    if len(sys.argv) != 2:
+        print("usage: %s CASE" % prog, file=sys.stderr)
+        return 2
+    name = "test_" + sys.argv[1]
+    cls = next((c for c in classes if hasattr(c, name)), classes[0])
+    result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(
+        unittest.TestSuite([cls(name)]))
+    return 0 if result.wasSuccessful() else 1

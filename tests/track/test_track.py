@@ -643,16 +643,7 @@ RECV_SYSLOG = textwrap.dedent("""
 
 
 def main():
-    reason = testbed.skip_reason()
-    if reason:
-        print("SKIP: " + reason)
-        return 77
-    if len(sys.argv) != 2:
-        print("usage: test_track.py CASE", file=sys.stderr)
-        return 2
-    suite = unittest.TestSuite([TrackTest("test_" + sys.argv[1])])
-    result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
-    return 0 if result.wasSuccessful() else 1
+    return testbed.run_case(TrackTest)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import textwrap
 import time
-import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_track import (CAPTURE_ADVERTS, PY, STALL_BOUND, VIP, TrackTest,  # noqa: E402
@@ -218,16 +217,7 @@ class NotifyTest(TrackTest):
 
 
 def main():
-    reason = testbed.skip_reason()
-    if reason:
-        print("SKIP: " + reason)
-        return 77
-    if len(sys.argv) != 2:
-        print("usage: test_track_notify.py CASE", file=sys.stderr)
-        return 2
-    suite = unittest.TestSuite([NotifyTest("test_" + sys.argv[1])])
-    result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
-    return 0 if result.wasSuccessful() else 1
+    return testbed.run_case(NotifyTest)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ import signal
 import sys
 import textwrap
 import time
-import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_track import SLACK, VIP, TrackTest, node_dir, sleeps, testbed, write  # noqa: E402
@@ -222,16 +221,7 @@ class ReloadTest(TrackTest):
 
 
 def main():
-    reason = testbed.skip_reason()
-    if reason:
-        print("SKIP: " + reason)
-        return 77
-    if len(sys.argv) != 2:
-        print("usage: test_track_reload.py CASE", file=sys.stderr)
-        return 2
-    suite = unittest.TestSuite([ReloadTest("test_" + sys.argv[1])])
-    result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
-    return 0 if result.wasSuccessful() else 1
+    return testbed.run_case(ReloadTest)
 
 
 if __name__ == "__main__":
