@@ -222,9 +222,10 @@ vipd_vip_holder_set_lifetime (VipdVipHolder *h, guint32 lifetime_s)
   guint64 old_period = renew_period_us (h);
 
   h->lifetime_s = lifetime_s;
-  if (h->renewing && renew_period_us (h) < old_period)
+  if (h->renewing && renew_period_us (h) != old_period)
     {
-      /* A shorter lifetime (faster adverts after a reload): renew on the new schedule. */
+      /* Another lifetime after a reload: renew at the next tick. Waiting for the new period
+       * could outlast the lifetime the VIPs still have in the kernel (the old one). */
       renewing_remove (h);
       h->renewed_at = 0;
     }
