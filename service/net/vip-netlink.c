@@ -3,9 +3,12 @@
 
 #include <errno.h>
 #include <gio/gio.h>
+#include <glib-unix.h>
 #include <linux/if_addr.h>
 #include <netlink/cache.h>
+#include <netlink/msg.h>
 #include <netlink/route/addr.h>
+#include <string.h>
 
 #include "nl-util.h"
 
@@ -16,7 +19,38 @@ struct _VipdVipNetlink
    * each time (if_nametoindex: a socket, an ioctl and a close); the daemon forgets the whole
    * table on every link event, and a failed request forgets it too. */
   GHashTable *ifindex;
+
+  /* Lifetime renewals: RTM_NEWADDR replace requests packed into one datagram on a socket of
+   * their own, sent from an idle callback, without NLM_F_ACK. The kernel handles route netlink
+   * requests inside sendmsg() and answers only the failed ones (an NLMSG_ERROR carrying the
+   * request's sequence number), so a thousand renewals cost one send and no ack per VIP. */
+  struct nl_sock *renew_sk;
+  GByteArray *batch;    /* the queued requests, back to back */
+  GArray *pending;      /* PendingRenewal: the requests of the batch, by sequence number */
+  guint32 renew_seq;
+  guint flush_source;
+  guint watch_source;
+  VipdVipRenewFailedFunc renew_failed;
 };
+
+typedef struct
+{
+  guint32 seq;
+  char *log_name;
+  char *vip_text; /* "192.0.2.50/24 on eth0" */
+} PendingRenewal;
+
+/* The kernel takes a datagram of at most its send buffer; flush well below the default. */
+#define RENEW_BATCH_MAX (32 * 1024)
+
+static void
+pending_renewal_clear (gpointer data)
+{
+  PendingRenewal *p = data;
+
+  g_free (p->log_name);
+  g_free (p->vip_text);
+}
 
 VipdVipNetlink *
 vipd_vip_netlink_new (GError **error)
@@ -26,6 +60,9 @@ vipd_vip_netlink_new (GError **error)
   if (!vipd_nl_sock_open (&nl->sock, error))
     return NULL;
   nl->ifindex = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  nl->batch = g_byte_array_new ();
+  nl->pending = g_array_new (FALSE, TRUE, sizeof (PendingRenewal));
+  g_array_set_clear_func (nl->pending, pending_renewal_clear);
   return g_steal_pointer (&nl);
 }
 
@@ -34,9 +71,22 @@ vipd_vip_netlink_free (VipdVipNetlink *nl)
 {
   if (nl == NULL)
     return;
+  vipd_vip_renew_flush (nl);
+  g_clear_handle_id (&nl->flush_source, g_source_remove);
+  g_clear_handle_id (&nl->watch_source, g_source_remove);
+  if (nl->renew_sk != NULL)
+    nl_socket_free (nl->renew_sk);
   vipd_nl_sock_close (&nl->sock);
   g_hash_table_unref (nl->ifindex);
+  g_byte_array_unref (nl->batch);
+  g_array_unref (nl->pending);
   g_free (nl);
+}
+
+void
+vipd_vip_netlink_set_renew_failed (VipdVipNetlink *nl, VipdVipRenewFailedFunc func)
+{
+  nl->renew_failed = func;
 }
 
 void
@@ -113,20 +163,21 @@ fail (VipdVipNetlink *nl, int rc, GError **error, const char *what, const char *
   return FALSE;
 }
 
-gboolean
-vipd_vip_add (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip, guint32 lifetime_s,
-              gboolean renew, GError **error)
+/* The RTM_NEWADDR request for vip on ifname with the given lifetime. */
+static struct rtnl_addr *
+build_add (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip, guint32 lifetime_s,
+           GError **error)
 {
   g_autoptr (RtnlAddr) ra = NULL;
-  int ifindex, rc;
+  int ifindex;
   /* 0xffffffff is INFINITY_LIFE_TIME; anything else makes the kernel expire the address. */
   guint32 life = lifetime_s == VIPD_VIP_LIFETIME_FOREVER ? 0xffffffffu : lifetime_s;
 
   if (!lookup_ifindex (nl, ifname, &ifindex, error))
-    return FALSE;
+    return NULL;
   ra = build_addr (ifindex, ifname, vip, error);
   if (ra == NULL)
-    return FALSE;
+    return NULL;
   if (vip->addr.family == AF_INET)
     {
       if (vipd_addr_is_set (&vip->broadcast))
@@ -136,14 +187,14 @@ vipd_vip_add (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip, guin
             {
               g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                            "invalid broadcast address for a VIP on %s", ifname);
-              return FALSE;
+              return NULL;
             }
         }
       if (vip->label != NULL && rtnl_addr_set_label (ra, vip->label) < 0)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                        "label \"%s\" on %s is too long (at most 15 characters)", vip->label, ifname);
-          return FALSE;
+          return NULL;
         }
     }
   else
@@ -155,7 +206,21 @@ vipd_vip_add (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip, guin
   rtnl_addr_set_scope (ra, vip->scope);
   rtnl_addr_set_valid_lifetime (ra, life);
   rtnl_addr_set_preferred_lifetime (ra, life);
+  return g_steal_pointer (&ra);
+}
 
+gboolean
+vipd_vip_add (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip, guint32 lifetime_s,
+              gboolean renew, GError **error)
+{
+  g_autoptr (RtnlAddr) ra = NULL;
+  int rc;
+
+  /* Queued renewals go first: a renewal sent after this request could undo it. */
+  vipd_vip_renew_flush (nl);
+  ra = build_add (nl, ifname, vip, lifetime_s, error);
+  if (ra == NULL)
+    return FALSE;
   vipd_nl_sock_reset (&nl->sock);
   rc = rtnl_addr_add (nl->sock.sk, ra, renew ? NLM_F_REPLACE : NLM_F_EXCL);
   if (rc < 0)
@@ -166,12 +231,197 @@ vipd_vip_add (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip, guin
   return TRUE;
 }
 
+static void
+report_renew_failure (VipdVipNetlink *nl, const PendingRenewal *p, const char *reason)
+{
+  g_autofree char *message = g_strdup_printf ("cannot renew the lifetime of %s: %s (retried at "
+                                              "the next renewal)", p->vip_text, reason);
+
+  vipd_vip_netlink_forget_interfaces (nl);
+  if (nl->renew_failed != NULL)
+    nl->renew_failed (p->log_name, message);
+  else
+    g_warning ("%s", message);
+}
+
+static PendingRenewal *
+find_pending (VipdVipNetlink *nl, guint32 seq)
+{
+  /* Sequence numbers ascend through the array (wrapping only after 2^32 requests). */
+  guint lo = 0, hi = nl->pending->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      PendingRenewal *p = &g_array_index (nl->pending, PendingRenewal, mid);
+
+      if (p->seq == seq)
+        return p;
+      if (p->seq < seq)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return NULL;
+}
+
+static int
+on_renew_error (struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
+{
+  VipdVipNetlink *nl = arg;
+  PendingRenewal *p = find_pending (nl, err->msg.nlmsg_seq);
+  PendingRenewal unknown = { .log_name = NULL, .vip_text = (char *) "a VIP" };
+
+  (void) nla;
+  if (err->error != 0)
+    report_renew_failure (nl, p != NULL ? p : &unknown, g_strerror (-err->error));
+  return NL_SKIP;
+}
+
+/* Reads the kernel's answers to renewals without blocking. */
+static void
+drain_renew_errors (VipdVipNetlink *nl)
+{
+  /* Bounded: one answer per queued request at most, and the rest waits for the fd watch. */
+  for (guint i = 0; i <= nl->pending->len + 1; i++)
+    {
+      int rc = nl_recvmsgs_default (nl->renew_sk);
+
+      if (rc >= 0)
+        continue;
+      if (rc == -NLE_NOMEM)
+        g_warning ("VIP renewals: the kernel dropped answers (socket buffer full); "
+                   "failed renewals among them go unreported and are retried at the next one");
+      else if (rc != -NLE_AGAIN)
+        g_warning ("VIP renewals: reading the kernel's answers: %s", nl_geterror (rc));
+      break;
+    }
+}
+
+static gboolean
+on_renew_readable (int fd, GIOCondition cond, gpointer user_data)
+{
+  (void) fd;
+  (void) cond;
+  drain_renew_errors (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+open_renew_socket (VipdVipNetlink *nl, GError **error)
+{
+  int rc;
+
+  if (nl->renew_sk != NULL)
+    return TRUE;
+  nl->renew_sk = nl_socket_alloc ();
+  if (nl->renew_sk == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot allocate a netlink socket");
+      return FALSE;
+    }
+  /* Many requests are in flight at once; answers are matched by sequence number here. */
+  nl_socket_disable_seq_check (nl->renew_sk);
+  nl_socket_modify_err_cb (nl->renew_sk, NL_CB_CUSTOM, on_renew_error, nl);
+  rc = nl_connect (nl->renew_sk, NETLINK_ROUTE);
+  if (rc >= 0)
+    rc = nl_socket_set_nonblocking (nl->renew_sk);
+  if (rc < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot open a route netlink socket: %s",
+                   nl_geterror (rc));
+      nl_socket_free (nl->renew_sk);
+      nl->renew_sk = NULL;
+      return FALSE;
+    }
+  nl->watch_source = g_unix_fd_add (nl_socket_get_fd (nl->renew_sk), G_IO_IN, on_renew_readable, nl);
+  return TRUE;
+}
+
+void
+vipd_vip_renew_flush (VipdVipNetlink *nl)
+{
+  int rc;
+
+  g_clear_handle_id (&nl->flush_source, g_source_remove);
+  if (nl->batch->len == 0)
+    return;
+  rc = nl_sendto (nl->renew_sk, nl->batch->data, nl->batch->len);
+  if (rc < 0)
+    {
+      for (guint i = 0; i < nl->pending->len; i++)
+        report_renew_failure (nl, &g_array_index (nl->pending, PendingRenewal, i), nl_geterror (rc));
+    }
+  else
+    drain_renew_errors (nl);
+  g_byte_array_set_size (nl->batch, 0);
+  g_array_set_size (nl->pending, 0);
+}
+
+static gboolean
+flush_idle (gpointer user_data)
+{
+  VipdVipNetlink *nl = user_data;
+
+  nl->flush_source = 0;
+  vipd_vip_renew_flush (nl);
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+vipd_vip_renew (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip, guint32 lifetime_s,
+                const char *log_name, GError **error)
+{
+  g_autoptr (RtnlAddr) ra = NULL;
+  struct nl_msg *msg = NULL;
+  struct nlmsghdr *h;
+  PendingRenewal p = { 0 };
+  static const guint8 pad[NLMSG_ALIGNTO] = { 0 };
+  char buf[VIPD_ADDR_STRLEN];
+  int rc;
+
+  if (!open_renew_socket (nl, error))
+    return FALSE;
+  ra = build_add (nl, ifname, vip, lifetime_s, error);
+  if (ra == NULL)
+    return FALSE;
+  /* NLM_F_CREATE (added by libnl) with NLM_F_REPLACE: a VIP that went missing comes back. */
+  rc = rtnl_addr_build_add_request (ra, NLM_F_REPLACE, &msg);
+  if (rc < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot build a renewal of a VIP on %s: %s",
+                   ifname, nl_geterror (rc));
+      return FALSE;
+    }
+  if (nl->batch->len > 0 && nl->batch->len + nlmsg_hdr (msg)->nlmsg_len > RENEW_BATCH_MAX)
+    vipd_vip_renew_flush (nl);
+  h = nlmsg_hdr (msg);
+  h->nlmsg_flags |= NLM_F_REQUEST; /* no NLM_F_ACK: only failures are answered */
+  h->nlmsg_seq = ++nl->renew_seq;
+  h->nlmsg_pid = 0;
+  g_byte_array_append (nl->batch, (const guint8 *) h, h->nlmsg_len);
+  g_byte_array_append (nl->batch, pad, NLMSG_ALIGN (h->nlmsg_len) - h->nlmsg_len);
+  nlmsg_free (msg);
+  if (nl->pending->len > 0
+      && g_array_index (nl->pending, PendingRenewal, nl->pending->len - 1).seq > nl->renew_seq)
+    vipd_vip_renew_flush (nl); /* the sequence wrapped: keep the array sorted */
+  p.seq = nl->renew_seq;
+  p.log_name = g_strdup (log_name);
+  p.vip_text = g_strdup_printf ("%s/%u on %s", vipd_addr_format (&vip->addr, buf, sizeof buf),
+                                vip->prefix_len, ifname);
+  g_array_append_val (nl->pending, p);
+  if (nl->flush_source == 0)
+    nl->flush_source = g_idle_add_full (G_PRIORITY_DEFAULT, flush_idle, nl, NULL);
+  return TRUE;
+}
+
 gboolean
 vipd_vip_remove (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip, GError **error)
 {
   g_autoptr (RtnlAddr) ra = NULL;
   int ifindex, rc;
 
+  vipd_vip_renew_flush (nl);
   if (!lookup_ifindex (nl, ifname, &ifindex, error))
     return FALSE;
   ra = build_addr (ifindex, ifname, vip, error);
@@ -238,6 +488,7 @@ vipd_vip_list_present (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *
   ScanCtx ctx = { .vips = vips, .n_vips = n_vips, .found = found };
   int rc;
 
+  vipd_vip_renew_flush (nl);
   if (!vipd_nl_ifindex (ifname, &ctx.ifindex, error))
     return NULL;
   vipd_nl_sock_reset (&nl->sock);

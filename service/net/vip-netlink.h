@@ -41,6 +41,19 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipdVipNetlink, vipd_vip_netlink_free)
 gboolean vipd_vip_add (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip,
                        guint32 lifetime_s, gboolean renew, GError **error);
 
+/* Queues a lifetime renewal of vip (the same request as vipd_vip_add with renew, so a missing
+ * VIP is added back). Queued renewals go out together, in one datagram, from an idle callback of
+ * the default main context, or before the next add, remove or listing on nl. The kernel answers
+ * only failures; each is reported with log_name through the function given to
+ * vipd_vip_netlink_set_renew_failed (g_warning without one). FALSE with a GError only when the
+ * request cannot be built (unknown interface, invalid VIP). */
+gboolean vipd_vip_renew (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip,
+                         guint32 lifetime_s, const char *log_name, GError **error);
+/* Sends the queued renewals now and reads the kernel's answers to them. */
+void vipd_vip_renew_flush (VipdVipNetlink *nl);
+typedef void (*VipdVipRenewFailedFunc) (const char *log_name, const char *message);
+void vipd_vip_netlink_set_renew_failed (VipdVipNetlink *nl, VipdVipRenewFailedFunc func);
+
 /* Removes vip from ifname; G_IO_ERROR_NOT_FOUND when it was not there. */
 gboolean vipd_vip_remove (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip,
                           GError **error);

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include <net/if.h>
 
+#include "deadline-queue.h"
 #include "garp.h"
 #include "log.h"
 
@@ -22,6 +23,7 @@ struct _VipdVipHolder
   VipdAnnounceSchedule schedule;
   guint32 lifetime_s;
   gboolean held;
+  gboolean renewing; /* in the renewal registry below */
   guint64 renewed_at;
   guint burst_left;
   guint burst_source;
@@ -69,6 +71,112 @@ load_schedule (VipdVipHolder *h, const VipdInstance *inst, const VipdGlobalDefs 
                                                      : global->garp_interval_ms;
 }
 
+/* --- the shared renewal tick ---
+ *
+ * Every held VIP with a lifetime is renewed a third of a lifetime after the last renewal at the
+ * latest. One deadline serves every holder, and when it fires it also renews the holders due
+ * within the next sixth of their lifetime: renewals fall into a couple of batches per period
+ * whatever the number of instances, each batch one datagram (vipd_vip_renew), instead of one
+ * request per instance spread over the period. A holder is renewed every 1/6 to 1/3 of its
+ * lifetime, so a killed daemon's VIPs still expire within one lifetime. */
+static GPtrArray *renewing; /* VipdVipHolder, held with a finite lifetime */
+static VipdDeadline *renew_tick;
+static guint64 renew_tick_at = VIPD_DEADLINE_NEVER;
+
+static guint64
+renew_period_us (const VipdVipHolder *h)
+{
+  return (guint64) h->lifetime_s * G_USEC_PER_SEC / 3;
+}
+
+static void
+renew_now (VipdVipHolder *h, guint64 now_us)
+{
+  /* Queued, not sent: the batch goes out in one datagram from an idle callback, and the kernel
+   * answers only failures (logged by vipd_vip_holder_renew_failed). A failed renewal is retried
+   * at the next tick; a VIP that expires first is restored by vipd_vip_holder_address_removed. */
+  for (guint i = 0; i < h->vips->len; i++)
+    {
+      const VipEntry *e = &g_array_index (h->vips, VipEntry, i);
+      g_autoptr (GError) error = NULL;
+
+      if (!vipd_vip_renew (h->nl, e->ifname, &e->nl, h->lifetime_s, h->log_name, &error))
+        vipd_log_instance (G_LOG_LEVEL_WARNING, h->log_name, "%s", error->message);
+    }
+  h->renewed_at = now_us;
+}
+
+static void
+arm_renew_tick (guint64 at_us)
+{
+  renew_tick_at = at_us;
+  vipd_deadline_set (renew_tick, at_us);
+}
+
+static void
+renew_tick_fired (gpointer user_data)
+{
+  guint64 now = (guint64) g_get_monotonic_time ();
+  guint64 next = VIPD_DEADLINE_NEVER;
+
+  (void) user_data;
+  renew_tick_at = VIPD_DEADLINE_NEVER;
+  for (guint i = 0; i < renewing->len; i++)
+    {
+      VipdVipHolder *h = g_ptr_array_index (renewing, i);
+      guint64 period = renew_period_us (h);
+
+      if (h->renewed_at + period <= now + period / 2)
+        renew_now (h, now);
+      next = MIN (next, h->renewed_at + period);
+    }
+  arm_renew_tick (next);
+}
+
+static void
+renewing_add (VipdVipHolder *h)
+{
+  guint64 due;
+
+  if (h->renewing)
+    return;
+  if (renewing == NULL)
+    {
+      renewing = g_ptr_array_new ();
+      renew_tick = vipd_deadline_new (renew_tick_fired, NULL);
+    }
+  g_ptr_array_add (renewing, h);
+  h->renewing = TRUE;
+  due = h->renewed_at + renew_period_us (h);
+  if (due < renew_tick_at)
+    arm_renew_tick (due);
+}
+
+static void
+renewing_remove (VipdVipHolder *h)
+{
+  if (!h->renewing)
+    return;
+  g_ptr_array_remove_fast (renewing, h);
+  h->renewing = FALSE;
+  /* The tick stays armed; firing with nothing due just re-arms it. The last one frees it. */
+  if (renewing->len == 0)
+    {
+      g_clear_pointer (&renew_tick, vipd_deadline_free);
+      g_clear_pointer (&renewing, g_ptr_array_unref);
+      renew_tick_at = VIPD_DEADLINE_NEVER;
+    }
+}
+
+static void
+update_renewing (VipdVipHolder *h)
+{
+  if (h->held && h->lifetime_s != VIPD_VIP_LIFETIME_FOREVER)
+    renewing_add (h);
+  else
+    renewing_remove (h);
+}
+
 VipdVipHolder *
 vipd_vip_holder_new (VipdVipNetlink *nl, const char *log_name, const VipdInstance *instance,
                      const VipdGlobalDefs *global)
@@ -101,6 +209,7 @@ vipd_vip_holder_free (VipdVipHolder *h)
     return;
   if (h->held)
     vipd_vip_holder_release (h);
+  renewing_remove (h);
   stop_announcing (h);
   g_array_unref (h->vips);
   g_free (h->log_name);
@@ -110,7 +219,17 @@ vipd_vip_holder_free (VipdVipHolder *h)
 void
 vipd_vip_holder_set_lifetime (VipdVipHolder *h, guint32 lifetime_s)
 {
+  guint64 old_period = renew_period_us (h);
+
   h->lifetime_s = lifetime_s;
+  if (h->renewing && renew_period_us (h) != old_period)
+    {
+      /* Another lifetime after a reload: renew at the next tick. Waiting for the new period
+       * could outlast the lifetime the VIPs still have in the kernel (the old one). */
+      renewing_remove (h);
+      h->renewed_at = 0;
+    }
+  update_renewing (h);
 }
 
 static char *
@@ -214,6 +333,7 @@ vipd_vip_holder_take (VipdVipHolder *h, guint64 now_us)
     add_one (h, &g_array_index (h->vips, VipEntry, i));
   h->held = TRUE;
   h->renewed_at = now_us;
+  update_renewing (h);
 }
 
 void
@@ -230,15 +350,12 @@ vipd_vip_holder_start_announcements (VipdVipHolder *h)
 }
 
 void
-vipd_vip_holder_renew (VipdVipHolder *h, guint64 now_us)
+vipd_vip_holder_renew_failed (const char *log_name, const char *message)
 {
-  if (!h->held || h->lifetime_s == VIPD_VIP_LIFETIME_FOREVER)
-    return;
-  if (now_us < h->renewed_at + (guint64) h->lifetime_s * G_USEC_PER_SEC / 3)
-    return;
-  for (guint i = 0; i < h->vips->len; i++)
-    add_one (h, &g_array_index (h->vips, VipEntry, i));
-  h->renewed_at = now_us;
+  if (log_name != NULL)
+    vipd_log_instance (G_LOG_LEVEL_WARNING, log_name, "%s", message);
+  else
+    g_warning ("%s", message);
 }
 
 void
@@ -246,6 +363,7 @@ vipd_vip_holder_release (VipdVipHolder *h)
 {
   stop_announcing (h);
   h->held = FALSE;
+  update_renewing (h);
   for (guint i = 0; i < h->vips->len; i++)
     remove_one (h, &g_array_index (h->vips, VipEntry, i));
 }

@@ -30,13 +30,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipdVipHolder, vipd_vip_holder_free)
 
 /* Lifetime in seconds given to every VIP; it must outlast a backup's Master_Down_Interval. */
 void vipd_vip_holder_set_lifetime (VipdVipHolder *holder, guint32 lifetime_s);
-/* Adds every VIP (renewing existing ones). */
+/* Adds every VIP (renewing existing ones). While held with a lifetime, the VIPs are renewed
+ * every sixth to third of it by one timer shared by all holders (default main context). */
 void vipd_vip_holder_take (VipdVipHolder *holder, guint64 now_us);
 /* Starts the announcement schedule: a burst now, another after garp_master_delay, and one
  * every garp_master_refresh. Call it after the first advert as master has gone out. */
 void vipd_vip_holder_start_announcements (VipdVipHolder *holder);
-/* Renews lifetimes when a third of the lifetime has passed since the last renewal. */
-void vipd_vip_holder_renew (VipdVipHolder *holder, guint64 now_us);
+/* Logs a failed renewal as the instance log_name: the VipdVipRenewFailedFunc to give to
+ * vipd_vip_netlink_set_renew_failed. */
+void vipd_vip_holder_renew_failed (const char *log_name, const char *message);
 /* Removes every VIP and stops announcing. */
 void vipd_vip_holder_release (VipdVipHolder *holder);
 /* Sends one announcement burst now (SendGarp), when the VIPs are held. */

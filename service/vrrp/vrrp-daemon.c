@@ -11,6 +11,7 @@
 #include "notifier.h"
 #include "sync-group.h"
 #include "track-hub.h"
+#include "vip-holder.h"
 #include "instance-accept.h"
 #include "instance-vmac.h"
 
@@ -145,6 +146,7 @@ vipd_daemon_new (VipdConfig *config, const char *config_path, const char *state_
   d->nl = vipd_vip_netlink_new (error);
   if (d->nl == NULL)
     return NULL;
+  vipd_vip_netlink_set_renew_failed (d->nl, vipd_vip_holder_renew_failed);
   d->vmacs = vipd_vmac_set_new (error);
   if (d->vmacs == NULL)
     return NULL;

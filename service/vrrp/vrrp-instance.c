@@ -270,10 +270,7 @@ apply (VipdVrrpInstance *inst, const VipdActions *a)
       vipd_vip_holder_take (inst->vips, now);
     }
   if (a->send_advert)
-    {
-      send_advert (inst, a->advert_priority);
-      vipd_vip_holder_renew (inst->vips, now);
-    }
+    send_advert (inst, a->advert_priority);
   /* Announcements go after the advert: closing the backups' timers comes first. */
   if (a->add_vips)
     vipd_vip_holder_start_announcements (inst->vips);

@@ -278,6 +278,49 @@ on_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+on_renew_failed (const char *log_name, const char *message)
+{
+  printf ("renew-failed %s: %s\n", log_name, message);
+}
+
+/* Queues a renewal per VIP (ADDR/LEN or ADDR/LEN,scope=N,label=L), sends them together from the
+ * main loop as the daemon does, waits for the kernel's answers and reports failures by VIP. */
+static int
+cmd_vip_renew (char **argv, int argc)
+{
+  g_autoptr (VipdVipNetlink) nl = NULL;
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  GError *error = NULL;
+  guint32 life = (guint32) strtoul (argv[1], NULL, 10);
+
+  nl = vipd_vip_netlink_new (&error);
+  if (nl == NULL)
+    return fail (error);
+  vipd_vip_netlink_set_renew_failed (nl, on_renew_failed);
+  for (int i = 2; i < argc; i++)
+    {
+      g_auto (GStrv) parts = g_strsplit (argv[i], ",", -1);
+      VipdNlVip vip;
+
+      if (!parse_vip (parts[0], &vip))
+        return fprintf (stderr, "net-probe: bad VIP %s\n", parts[0]), 2;
+      for (int j = 1; parts[j] != NULL; j++)
+        if (g_str_has_prefix (parts[j], "scope="))
+          vip.scope = atoi (parts[j] + 6);
+        else if (g_str_has_prefix (parts[j], "label="))
+          vip.label = parts[j] + 6;
+      if (!vipd_vip_renew (nl, argv[0], &vip, life, parts[0], &error))
+        return fail (error);
+    }
+  printf ("queued %d\n", argc - 2);
+  /* The flush is an idle callback; answers come on the socket's fd. Half a second is plenty. */
+  g_timeout_add (500, on_timeout, loop);
+  g_main_loop_run (loop);
+  printf ("done\n");
+  return 0;
+}
+
 /* recv IFACE 4|6 N SECONDS [unicast] [group=A]: prints N adverts, exit 2 on timeout. */
 static int
 cmd_recv (char **argv, int argc)
@@ -377,6 +420,7 @@ cmd_monitor (char **argv, int argc)
 
 static const Command commands[] = {
   { "vip-add", 3, cmd_vip_add, "IFACE ADDR/LEN LIFETIME_S [renew] [label=L] [scope=N] [brd=A]" },
+  { "vip-renew", 3, cmd_vip_renew, "IFACE LIFETIME_S ADDR/LEN[,scope=N][,label=L]..." },
   { "vip-del", 2, cmd_vip_del, "IFACE ADDR/LEN" },
   { "vip-present", 2, cmd_vip_present, "IFACE ADDR/LEN..." },
   { "addrs", 1, cmd_addrs, "IFACE" },

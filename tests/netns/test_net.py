@@ -144,6 +144,28 @@ class NetTest(unittest.TestCase):
         self.probe("node1", "vip-add", "eth0", VIP4 + "/24", 3, "renew")
         self.assertTrue(self.bed.has_addr("node1", VIP4))
 
+    def test_vip_renew_batched(self):
+        # Renewals go out in one datagram without acks; the kernel answers only the failed one,
+        # and it must be reported for that VIP (by sequence number), not for its neighbours.
+        # 192.0.2.60/24 with link scope next to the global primary 192.0.2.x/24 is refused.
+        self.probe("node1", "vip-add", "eth0", VIP4 + "/24", 60)
+        out = self.probe("node1", "vip-renew", "eth0", "3", VIP4 + "/24",
+                         "192.0.2.60/24,scope=253", VIP6 + "/64")
+        failed = [l for l in out.stdout.splitlines() if l.startswith("renew-failed ")]
+        self.assertEqual(len(failed), 1, out.stdout)
+        self.assertIn("renew-failed 192.0.2.60/24: cannot renew the lifetime of 192.0.2.60/24 on eth0",
+                      failed[0])
+        self.assertIn("Invalid argument", failed[0])
+        self.assertFalse(self.bed.has_addr("node1", "192.0.2.60"))
+        # The existing VIP's lifetime went from 60 s to 3 s; the missing one was added.
+        for addr in (VIP4, VIP6):
+            a = self.bed.find_addr("node1", addr)
+            self.assertIsNotNone(a, addr + " not renewed/added")
+            self.assertLessEqual(a["valid_life_time"], 3)
+            self.assertGreaterEqual(a["valid_life_time"], 1)
+        self.bed.wait_for(lambda: not self.bed.has_addr("node1", VIP4)
+                          and not self.bed.has_addr("node1", VIP6), 8, "renewed VIPs to expire")
+
     def test_vip_attributes(self):
         self.probe("node1", "vip-add", "eth0", VIP4 + "/24", 0, "label=eth0:vip",
                    "brd=192.0.2.255")
