@@ -1,10 +1,14 @@
 /* accept-filter.c — Accept_Mode and use_vmac gates as nftables tables, through libnftables. */
 #include "accept-filter.h"
 
+#include <errno.h>
 #include <gio/gio.h>
+#include <linux/netlink.h>
 #include <nftables/libnftables.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -14,6 +18,7 @@
 struct _VipdAcceptFilter
 {
   struct nft_ctx *nft;
+  char *unavailable; /* why there is no nft context */
   gboolean inet_made;   /* the inet table exists (made by this run) */
   gboolean netdev_made; /* the netdev table exists (made by this run) */
   char *who;
@@ -30,8 +35,7 @@ run (VipdAcceptFilter *f, const char *script, GError **error)
 
   if (f->nft == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "nftables: cannot make a libnftables context");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "nftables: %s", f->unavailable);
       return FALSE;
     }
   if (nft_run_cmd_from_buffer (f->nft, script) == 0)
@@ -44,12 +48,34 @@ run (VipdAcceptFilter *f, const char *script, GError **error)
   return FALSE;
 }
 
+/* libnftables calls exit() when it cannot open its netlink socket (a kernel without
+ * nfnetlink): ask the kernel first, so that such a kernel costs only no_accept and the VMAC
+ * gates, never the daemon. */
+static char *
+nfnetlink_missing (void)
+{
+  int fd = socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+
+  if (fd < 0)
+    return g_strdup_printf ("this kernel has no nfnetlink (%s): no_accept and the use_vmac "
+                            "backup gates are not enforced",
+                            g_strerror (errno));
+  close (fd);
+  return NULL;
+}
+
 VipdAcceptFilter *
 vipd_accept_filter_new (void)
 {
   VipdAcceptFilter *f = g_new0 (VipdAcceptFilter, 1);
 
-  f->nft = nft_ctx_new (NFT_CTX_DEFAULT);
+  f->unavailable = nfnetlink_missing ();
+  if (f->unavailable == NULL)
+    {
+      f->nft = nft_ctx_new (NFT_CTX_DEFAULT);
+      if (f->nft == NULL)
+        f->unavailable = g_strdup ("cannot make a libnftables context");
+    }
   if (f->nft)
     {
       nft_ctx_buffer_output (f->nft);
@@ -91,6 +117,7 @@ vipd_accept_filter_free (VipdAcceptFilter *f)
   if (f->nft)
     nft_ctx_free (f->nft);
   g_ptr_array_unref (f->closed);
+  g_free (f->unavailable);
   g_free (f->who);
   g_free (f);
 }
