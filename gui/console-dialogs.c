@@ -48,6 +48,30 @@ console_dialog_confirm (GtkWindow *parent, GActionGroup *app, const char *headin
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* A dialog that asks for one number in [min, max]; on_response gets target (its floating
+ * reference is taken) and reads the number from the spin button, the dialog's extra child. */
+static void
+number_dialog (GtkWindow *parent, const char *heading, const char *body, const char *label,
+               double min, double max, double value, GCallback on_response, GVariant *target)
+{
+  GtkWidget *dialog = adw_message_dialog_new (parent, heading, body);
+  GtkWidget *spin = gtk_spin_button_new_with_range (min, max, 1);
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), spin);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "set",
+                                    _("_Set"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "set",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "set");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_data (dialog, "response", on_response, g_variant_ref_sink (target),
+                         (GClosureNotify)(void (*) (void))g_variant_unref, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 priority_response (AdwMessageDialog *dialog, const char *response, GVariant *target)
 {
@@ -71,7 +95,6 @@ console_dialog_set_priority (GtkWindow *parent, ConsoleApp *app, const char *spe
   ConsoleNode *node;
   g_autoptr (VipdDBusInstance) inst = NULL;
   g_autofree char *body = NULL;
-  GtkWidget *dialog, *spin;
 
   node = console_app_find_node (app, spec);
   inst = node ? console_node_find_instance (node, instance) : NULL;
@@ -81,23 +104,9 @@ console_dialog_set_priority (GtkWindow *parent, ConsoleApp *app, const char *spe
                             "(%u) until it is reset; 1 to 254."),
                           instance, console_node_get_label (node),
                           vipd_dbus_instance_get_base_priority (inst));
-  dialog = adw_message_dialog_new (parent, _("Set Priority"), body);
-  spin = gtk_spin_button_new_with_range (1, 254, 1);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin),
-                             vipd_dbus_instance_get_effective_priority (inst));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Priority"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), spin);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "set",
-                                    _("_Set"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "set",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "set");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_data (dialog, "response", G_CALLBACK (priority_response),
-                         g_variant_ref_sink (g_variant_new ("(ss)", spec, instance)),
-                         (GClosureNotify)(void (*) (void))g_variant_unref, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  number_dialog (parent, _("Set Priority"), body, _("Priority"), 1, 254,
+                 vipd_dbus_instance_get_effective_priority (inst), G_CALLBACK (priority_response),
+                 g_variant_new ("(ss)", spec, instance));
 }
 
 static void
@@ -123,7 +132,6 @@ console_dialog_set_weight (GtkWindow *parent, ConsoleApp *app, const char *spec,
   ConsoleNode *node = console_app_find_node (app, spec);
   g_autoptr (VipdDBusRealServer) proxy = node ? console_node_find_real_server (node, vs, rs) : NULL;
   g_autofree char *body = NULL;
-  GtkWidget *dialog, *spin;
 
   if (proxy == NULL)
     return;
@@ -131,22 +139,9 @@ console_dialog_set_weight (GtkWindow *parent, ConsoleApp *app, const char *spec,
                             "until it is enabled again; 0 to 65535, 0 drains it."),
                           rs, vs, console_node_get_label (node),
                           vipd_dbus_real_server_get_configured_weight (proxy));
-  dialog = adw_message_dialog_new (parent, _("Set Weight"), body);
-  spin = gtk_spin_button_new_with_range (0, 65535, 1);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), vipd_dbus_real_server_get_weight (proxy));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Weight"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), spin);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "set",
-                                    _("_Set"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "set",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "set");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_data (dialog, "response", G_CALLBACK (weight_response),
-                         g_variant_ref_sink (g_variant_new ("(sss)", spec, vs, rs)),
-                         (GClosureNotify)(void (*) (void))g_variant_unref, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  number_dialog (parent, _("Set Weight"), body, _("Weight"), 0, 65535,
+                 vipd_dbus_real_server_get_weight (proxy), G_CALLBACK (weight_response),
+                 g_variant_new ("(sss)", spec, vs, rs));
 }
 
 static void
