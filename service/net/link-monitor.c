@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <gio/gio.h>
 #include <glib-unix.h>
+#include <arpa/inet.h>
+#include <linux/filter.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <netlink/cache.h>
@@ -176,6 +178,28 @@ vipd_link_monitor_new (const VipdLinkMonitorCallbacks *callbacks, gpointer user_
   nl_socket_set_buffer_size (mon->events, 1 << 20, 0);
   mon->source_id = g_unix_fd_add (nl_socket_get_fd (mon->events), G_IO_IN, on_readable, mon);
   return g_steal_pointer (&mon);
+}
+
+void
+vipd_link_monitor_ignore_additions_from (VipdLinkMonitor *mon, guint32 port)
+{
+  /* Classic BPF over each event's nlmsghdr; absolute loads read network byte order, and the
+   * header is in host order, hence htons/htonl on the constants. */
+  struct sock_filter code[] = {
+    BPF_STMT (BPF_LD | BPF_H | BPF_ABS, offsetof (struct nlmsghdr, nlmsg_type)),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, htons (RTM_NEWADDR), 0, 2),
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct nlmsghdr, nlmsg_pid)),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, htonl (port), 1, 0),
+    BPF_STMT (BPF_RET | BPF_K, 0xffffffff),
+    BPF_STMT (BPF_RET | BPF_K, 0),
+  };
+  struct sock_fprog prog = { .len = G_N_ELEMENTS (code), .filter = code };
+
+  if (port == 0)
+    return;
+  if (setsockopt (nl_socket_get_fd (mon->events), SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+                  sizeof prog) < 0)
+    g_debug ("netlink event socket: no filter for renewal echoes: %s", g_strerror (errno));
 }
 
 void

@@ -49,6 +49,10 @@ VipdLinkMonitor *vipd_link_monitor_new (const VipdLinkMonitorCallbacks *callback
 void vipd_link_monitor_free (VipdLinkMonitor *mon);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipdLinkMonitor, vipd_link_monitor_free)
 
+/* Has the kernel drop, before they reach the event socket, the RTM_NEWADDR events caused by
+ * requests from netlink port `port` (the VIP renewals: a thousand instances make hundreds a
+ * second, and the daemon knows what it renewed). Deletions always come through. */
+void vipd_link_monitor_ignore_additions_from (VipdLinkMonitor *mon, guint32 port);
 /* Event-socket errors seen so far (overruns, receive failures). */
 guint64 vipd_link_monitor_get_errors (VipdLinkMonitor *mon);
 

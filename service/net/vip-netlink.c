@@ -368,6 +368,14 @@ flush_idle (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+guint32
+vipd_vip_netlink_renew_port (VipdVipNetlink *nl)
+{
+  if (!open_renew_socket (nl, NULL))
+    return 0;
+  return nl_socket_get_local_port (nl->renew_sk);
+}
+
 gboolean
 vipd_vip_renew (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip, guint32 lifetime_s,
                 const char *log_name, GError **error)

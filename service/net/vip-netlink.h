@@ -51,6 +51,9 @@ gboolean vipd_vip_renew (VipdVipNetlink *nl, const char *ifname, const VipdNlVip
                          guint32 lifetime_s, const char *log_name, GError **error);
 /* Sends the queued renewals now and reads the kernel's answers to them. */
 void vipd_vip_renew_flush (VipdVipNetlink *nl);
+/* The netlink port renewals are sent from (opening its socket now), 0 when it cannot be
+ * opened: the kernel echoes each IPv4 renewal as an RTM_NEWADDR event carrying this port. */
+guint32 vipd_vip_netlink_renew_port (VipdVipNetlink *nl);
 typedef void (*VipdVipRenewFailedFunc) (const char *log_name, const char *message);
 void vipd_vip_netlink_set_renew_failed (VipdVipNetlink *nl, VipdVipRenewFailedFunc func);
 

@@ -12,6 +12,7 @@
 struct _VipdDeadline
 {
   guint64 when;
+  guint64 early; /* may fire this much before when, with a deadline that fires anyway */
   guint index; /* in the heap, or NOT_QUEUED */
   VipdDeadlineFunc func;
   gpointer user_data;
@@ -150,7 +151,7 @@ queue_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
   budget = q->heap->len;
   g_source_ref (source);
   q->dispatching = TRUE;
-  while (budget-- > 0 && q->heap->len > 0 && at (q, 0)->when <= now)
+  while (budget-- > 0 && q->heap->len > 0 && at (q, 0)->when <= now + at (q, 0)->early)
     {
       VipdDeadline *d = at (q, 0);
 
@@ -218,10 +219,17 @@ vipd_deadline_new (VipdDeadlineFunc func, gpointer user_data)
 void
 vipd_deadline_set (VipdDeadline *d, guint64 deadline_us)
 {
+  vipd_deadline_set_early (d, deadline_us, 0);
+}
+
+void
+vipd_deadline_set_early (VipdDeadline *d, guint64 deadline_us, guint64 early_us)
+{
   Queue *q = queue_get ();
   guint64 old = d->when;
 
   d->when = deadline_us;
+  d->early = early_us;
   if (d->index == NOT_QUEUED)
     {
       if (deadline_us == VIPD_DEADLINE_NEVER)

@@ -27,6 +27,12 @@ VipdDeadline *vipd_deadline_new (VipdDeadlineFunc func, gpointer user_data);
 /* Arms it at deadline_us (g_get_monotonic_time() clock), replacing any earlier arming, or
  * disarms it for VIPD_DEADLINE_NEVER. A deadline in the past runs at the next dispatch. */
 void vipd_deadline_set (VipdDeadline *d, guint64 deadline_us);
+/* Like vipd_deadline_set(), but d may also fire up to early_us before deadline_us when another
+ * deadline wakes the queue then: the timer itself is armed for the earliest deadline only, so
+ * deadlines that tolerate it share wake-ups instead of each taking its own. A wake-up takes
+ * deadlines in order while the next one is inside its window, so one without a window that is
+ * due later holds back those behind it (they still fire by their own deadline). */
+void vipd_deadline_set_early (VipdDeadline *d, guint64 deadline_us, guint64 early_us);
 /* Disarms and frees; safe from inside any deadline's callback, its own included. */
 void vipd_deadline_free (VipdDeadline *d);
 

@@ -73,12 +73,13 @@ load_schedule (VipdVipHolder *h, const VipdInstance *inst, const VipdGlobalDefs 
 
 /* --- the shared renewal tick ---
  *
- * Every held VIP with a lifetime is renewed a third of a lifetime after the last renewal at the
+ * Every held VIP with a lifetime is renewed half a lifetime after the last renewal at the
  * latest. One deadline serves every holder, and when it fires it also renews the holders due
- * within the next sixth of their lifetime: renewals fall into a couple of batches per period
+ * within the next quarter of their lifetime: renewals fall into a couple of batches per period
  * whatever the number of instances, each batch one datagram (vipd_vip_renew), instead of one
- * request per instance spread over the period. A holder is renewed every 1/6 to 1/3 of its
- * lifetime, so a killed daemon's VIPs still expire within one lifetime. */
+ * request per instance spread over the period. A holder is renewed every 1/4 to 1/2 of its
+ * lifetime, so a killed daemon's VIPs still expire within one lifetime, and a renewal delayed
+ * by a busy machine has half a lifetime (at least 1 s) before the VIP would expire. */
 static GPtrArray *renewing; /* VipdVipHolder, held with a finite lifetime */
 static VipdDeadline *renew_tick;
 static guint64 renew_tick_at = VIPD_DEADLINE_NEVER;
@@ -86,7 +87,7 @@ static guint64 renew_tick_at = VIPD_DEADLINE_NEVER;
 static guint64
 renew_period_us (const VipdVipHolder *h)
 {
-  return (guint64) h->lifetime_s * G_USEC_PER_SEC / 3;
+  return (guint64) h->lifetime_s * G_USEC_PER_SEC / 2;
 }
 
 static void

@@ -154,6 +154,7 @@ vipd_daemon_new (VipdConfig *config, const char *config_path, const char *state_
   d->mon = vipd_link_monitor_new (&callbacks, d, error);
   if (d->mon == NULL)
     return NULL;
+  vipd_link_monitor_ignore_additions_from (d->mon, vipd_vip_netlink_renew_port (d->nl));
   d->lvs = vipd_lvs_manager_new (d->config, NULL);
   {
     const VipdLvsWeightStore weights = { load_weight, save_weight, d };

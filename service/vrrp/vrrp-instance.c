@@ -145,8 +145,9 @@ rearm (VipdVrrpInstance *inst)
 
   if (inst->timer == NULL)
     inst->timer = vipd_deadline_new (timer_fired, inst);
-  vipd_deadline_set (inst->timer,
-                            deadline == VIPD_FSM_NO_DEADLINE ? VIPD_DEADLINE_NEVER : deadline);
+  vipd_deadline_set_early (inst->timer,
+                           deadline == VIPD_FSM_NO_DEADLINE ? VIPD_DEADLINE_NEVER : deadline,
+                           vipd_fsm_next_deadline_slack (&inst->fsm));
 }
 
 /* --- sending --- */
@@ -255,7 +256,7 @@ gate (VipdVrrpInstance *inst, gboolean open)
 }
 
 static void
-apply (VipdVrrpInstance *inst, const VipdActions *a)
+apply (VipdVrrpInstance *inst, const VipdActions *a, gboolean priority_kept)
 {
   guint64 now = (guint64) g_get_monotonic_time ();
 
@@ -285,7 +286,9 @@ apply (VipdVrrpInstance *inst, const VipdActions *a)
         inst->counters.became_master++;
       log_transition (inst, a);
     }
-  if (inst->changed)
+  /* A master's periodic advert changes nothing an observer shows (the counters are read
+   * live): with many instances that is almost every step, so it is not reported. */
+  if (inst->changed && !(priority_kept && vipd_actions_routine (a)))
     inst->changed (inst, a, inst->changed_data);
 }
 
@@ -298,7 +301,7 @@ step (VipdVrrpInstance *inst, const VipdEvent *ev)
   /* Observers hear of priority changes too, which come with no action. */
   if (vipd_fsm_step (&inst->fsm, ev, (guint64) g_get_monotonic_time (), &actions)
       || vipd_fsm_priority (&inst->fsm) != before)
-    apply (inst, &actions);
+    apply (inst, &actions, vipd_fsm_priority (&inst->fsm) == before);
   rearm (inst);
 }
 

@@ -140,11 +140,55 @@ test_rearm_disarm_free (void)
   g_array_unref (order);
 }
 
+/* Deadlines with an early window ride along with one that wakes the queue inside their window,
+ * never before the window opens; one without a window never fires early. */
+static void
+test_early_window (void)
+{
+  Probe a, b, c, d;
+  GArray *order = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint64 now = (guint64) g_get_monotonic_time ();
+
+  a = (Probe) { .index = 0, .order = order };
+  b = (Probe) { .index = 1, .order = order }; /* window reaches a's deadline: fires with it */
+  c = (Probe) { .index = 2, .order = order }; /* window opens after a's deadline: on its own */
+  d = (Probe) { .index = 3, .order = order }; /* no window: on its own */
+  a.d = vipd_deadline_new (on_fire, &a);
+  b.d = vipd_deadline_new (on_fire, &b);
+  c.d = vipd_deadline_new (on_fire, &c);
+  d.d = vipd_deadline_new (on_fire, &d);
+  a.when = now + 50000;
+  b.when = now + 150000;
+  c.when = now + 400000;
+  d.when = now + 200000;
+  vipd_deadline_set (a.d, a.when);
+  vipd_deadline_set_early (b.d, b.when, 120000);
+  vipd_deadline_set_early (c.d, c.when, 100000);
+  vipd_deadline_set (d.d, d.when);
+  run_until (order, 4);
+  g_assert_cmpuint (order->len, ==, 4);
+  g_assert_cmpuint (g_array_index (order, guint, 0), ==, 0);
+  g_assert_cmpuint (g_array_index (order, guint, 1), ==, 1); /* same dispatch as a */
+  g_assert_cmpuint (g_array_index (order, guint, 2), ==, 3);
+  g_assert_cmpuint (g_array_index (order, guint, 3), ==, 2);
+  g_assert_cmpuint (c.fired_at, >, d.fired_at);
+  g_assert_cmpuint (b.fired_at, <, b.when);
+  g_assert_cmpuint (b.fired_at, >=, b.when - 120000);
+  g_assert_cmpuint (d.fired_at, >=, d.when);
+  g_assert_cmpuint (c.fired_at, >=, c.when - 100000);
+  vipd_deadline_free (a.d);
+  vipd_deadline_free (b.d);
+  vipd_deadline_free (c.d);
+  vipd_deadline_free (d.d);
+  g_array_unref (order);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/deadline-queue/order", test_order);
   g_test_add_func ("/deadline-queue/rearm-disarm-free", test_rearm_disarm_free);
+  g_test_add_func ("/deadline-queue/early-window", test_early_window);
   return g_test_run ();
 }

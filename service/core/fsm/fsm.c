@@ -50,6 +50,33 @@ vipd_fsm_next_deadline (const VipdFsm *fsm)
   return MIN (fsm->adver_at, fsm->down_at);
 }
 
+static guint64 interval_us (guint16 cs);
+
+static guint64
+advert_slack_us (const VipdFsm *fsm)
+{
+  if (fsm->state != VIPD_STATE_MASTER)
+    return 0;
+  return MIN (interval_us (fsm->cfg.adver_int_cs) / VIPD_FSM_ADVERT_SLACK_DIV,
+              VIPD_FSM_ADVERT_SLACK_MAX_US);
+}
+
+guint64
+vipd_fsm_next_deadline_slack (const VipdFsm *fsm)
+{
+  if (fsm->adver_at == VIPD_FSM_NO_DEADLINE || fsm->adver_at > fsm->down_at)
+    return 0;
+  return advert_slack_us (fsm);
+}
+
+gboolean
+vipd_actions_routine (const VipdActions *out)
+{
+  return out->send_advert && !out->add_vips && !out->remove_vips && !out->send_garp
+         && !out->state_changed && !out->master_changed && !out->want_master
+         && out->reason[0] == '\0';
+}
+
 static void G_GNUC_PRINTF (2, 3)
 say (VipdActions *out, const char *fmt, ...)
 {
@@ -301,7 +328,7 @@ on_advert (VipdFsm *fsm, const VipdEvent *ev, guint64 now, VipdActions *out)
 static void
 on_timer (VipdFsm *fsm, guint64 now, VipdActions *out)
 {
-  if (fsm->state == VIPD_STATE_MASTER && now >= fsm->adver_at)
+  if (fsm->state == VIPD_STATE_MASTER && now + advert_slack_us (fsm) >= fsm->adver_at)
     send_advert (fsm, vipd_fsm_priority (fsm), now, out);
   else if (fsm->state == VIPD_STATE_BACKUP && now >= fsm->down_at && fsm->sync_gated)
     {

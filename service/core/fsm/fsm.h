@@ -128,6 +128,17 @@ void vipd_fsm_init (VipdFsm *fsm, const VipdFsmConfig *cfg);
 gboolean vipd_fsm_step (VipdFsm *fsm, const VipdEvent *ev, guint64 now_us, VipdActions *out);
 /* Earliest time the shell must step VIPD_EV_TIMER, or VIPD_FSM_NO_DEADLINE. */
 guint64 vipd_fsm_next_deadline (const VipdFsm *fsm);
+/* How much earlier than vipd_fsm_next_deadline() the shell may step VIPD_EV_TIMER and still get
+ * the deadline's action. Non-zero only for a master's periodic advert: sending it up to
+ * Advertisement_Interval / VIPD_FSM_ADVERT_SLACK_DIV (at most VIPD_FSM_ADVERT_SLACK_MAX_US)
+ * early only makes the backups' timers safer, and lets a shell with many instances send the
+ * adverts due within that window in one wake-up. Master_Down never fires early. */
+#define VIPD_FSM_ADVERT_SLACK_DIV 64
+#define VIPD_FSM_ADVERT_SLACK_MAX_US G_GUINT64_CONSTANT (10000)
+guint64 vipd_fsm_next_deadline_slack (const VipdFsm *fsm);
+/* TRUE when out holds nothing but a master's periodic advert: no state, master, priority or
+ * VIP change, nothing to tell observers. */
+gboolean vipd_actions_routine (const VipdActions *out);
 /* The priority in force: admin priority when set, otherwise the tracker-derived one. */
 guint8 vipd_fsm_priority (const VipdFsm *fsm);
 /* "init", "backup", "master", "fault", "maintenance", "stop". */
