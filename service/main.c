@@ -224,9 +224,8 @@ lock_own_segments (struct dl_phdr_info *info, size_t size, void *data)
 /* A page-reclaim stall must not delay an advert: what vipd has touched stays in memory.
  * MCL_ONFAULT locks pages as they are first used rather than every page of every mapping:
  * locking whole mappings made each thread's 8 MiB stack and every library's unused code
- * (libnm pulls in GnuTLS, p11-kit and more) resident, about 35 MB of RSS for nothing. vipd's
- * own code and data, where the protocol lives, are locked in full at once so that a first
- * failover never waits for a page of it. */
+ * resident, tens of MB of RSS for nothing. vipd's own code and data, where the protocol lives,
+ * are locked in full at once so that a first failover never waits for a page of it. */
 static void
 lock_memory (void)
 {

@@ -3,7 +3,7 @@
 # Usage: tools/deps.sh [build|test]
 set -eu
 
-build_pkgs="meson ninja-build pkg-config gcc libglib2.0-dev libglib2.0-dev-bin libnl-3-dev libnl-route-3-dev libnm-dev gettext polkitd iproute2 python3 libjson-glib-dev glib-networking libnl-genl-3-dev libnftables-dev"
+build_pkgs="meson ninja-build pkg-config gcc libglib2.0-dev libglib2.0-dev-bin libnl-3-dev libnl-route-3-dev gettext polkitd iproute2 python3 libjson-glib-dev glib-networking libnl-genl-3-dev libnftables-dev"
 test_pkgs="clang libclang-rt-14-dev iproute2 nftables keepalived python3 dbus-daemon dbus-bin python3-dbusmock python3-gi python3-dbus gir1.2-glib-2.0 libxml2-utils systemd iputils-ping util-linux libglib2.0-bin nginx-light curl python3-aiosmtpd libgtk-4-dev libadwaita-1-dev xvfb xauth imagemagick desktop-file-utils appstream xdotool tshark qemu-system-x86 busybox-static ipvsadm kmod frr openssh-client openssh-server fonts-wqy-microhei valgrind"
 
 case "${1:-build}" in

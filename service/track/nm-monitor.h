@@ -1,7 +1,8 @@
-/* nm-monitor.h — NetworkManager as libnm sees it: the state of each device by interface name
- * and the global connectivity. It never fails: without NetworkManager (or without a system
- * bus) nothing is known and every device is "absent"; when NetworkManager appears or restarts
- * libnm follows its name owner and the monitor reports the change. */
+/* nm-monitor.h — NetworkManager as its D-Bus API reports it: the state of each device by
+ * interface name and the global connectivity. It never fails: without NetworkManager (or
+ * without a system bus) nothing is known and every device is "absent"; when NetworkManager
+ * appears or restarts the monitor follows its name owner, reads it afresh and reports the
+ * change. */
 #pragma once
 
 #include <glib.h>

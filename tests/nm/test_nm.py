@@ -13,6 +13,10 @@ real interface. Cases:
   late_and_restart     NetworkManager appearing after vipd, leaving and coming back is followed
   bus_restart          after the system bus itself restarts, vipd (still running) follows the new
                        NetworkManager
+  restart_replaced     a new NetworkManager takes the name over from a running one (no moment
+                       without an owner) with eth0 already listed and disconnected: vipd reads
+                       it afresh and faults; the old one stopping afterwards changes nothing
+  device_removed       eth0 removed from NetworkManager (DeviceRemoved) counts as absent again
   source_removed       eth0 losing its IPv4 address (what a NetworkManager reapply without it
                        does) faults the instance and says why; the address back -> master
 
@@ -101,18 +105,29 @@ class NmTest(unittest.TestCase):
 
     # --- the mock ---------------------------------------------------------------------------
 
-    def start_nm(self):
+    def start_nm(self, eth0_state=None):
+        """The mock; with eth0_state, eth0 is listed from the moment it takes the name (taken
+        over from a running mock, if any)."""
         self.nm_starts += 1
-        self.nm = self.bed.start("node1", [PYTHON, "-m", "dbusmock", "--system", "--template",
-                                           "networkmanager"],
+        before = self.name_owner(NM)
+        template = ["--template", "networkmanager"]
+        if eth0_state is not None:
+            template = ["--template", os.path.join(HERE, "nm_eth0_template.py"),
+                        "--parameters", '{"eth0": %d}' % eth0_state]
+        self.nm = self.bed.start("node1", [PYTHON, "-m", "dbusmock", "--system"] + template,
                                  self.bed.log("nm-mock-%d" % self.nm_starts), env=self.n.env())
-        self.bed.wait_for(lambda: self.has_name(NM), 10, "the NetworkManager mock on the bus",
-                          interval=0.05)
+        self.bed.wait_for(lambda: self.name_owner(NM) not in (None, before), 10,
+                          "the NetworkManager mock on the bus", interval=0.05)
 
     def stop_nm(self):
         self.bed.stop(self.nm, signal.SIGTERM, 5)
         self.bed.wait_for(lambda: not self.has_name(NM), 5, "the mock to leave the bus",
                           interval=0.05)
+
+    def name_owner(self, name):
+        r = self.n.busctl("call", "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "GetNameOwner", "s", name, check=False)
+        return r.stdout.split()[1].strip('"') if r.returncode == 0 else None
 
     def has_name(self, name):
         r = self.n.busctl("call", "org.freedesktop.DBus", "/org/freedesktop/DBus",
@@ -281,6 +296,48 @@ class NmTest(unittest.TestCase):
         self.wait_prop("State", "fault", timeout=BOUND + 2)
         self.assertEqual(self.n.get("VI_1", "NetworkManagerDevice"), "disconnected")
         self.assertTrue(self.n.vipd.running())
+
+    def test_restart_replaced(self):
+        self.node(conf())
+        self.start_nm()
+        self.add_eth0(ACTIVATED)
+        self.start_vipd()
+        self.wait_prop("NetworkManagerDevice", "activated")
+        self.wait_prop("State", "master")
+        old = self.nm
+        self.start_nm(DISCONNECTED)
+        self.wait_prop("State", "fault")
+        self.assertEqual(self.n.get("VI_1", "LastTransitionReason"),
+                         "fault: NetworkManager: eth0 is disconnected")
+        self.assertEqual(self.n.get("VI_1", "NetworkManagerDevice"), "disconnected")
+        # The old one no longer owns the name: its going changes nothing.
+        self.bed.stop(old, signal.SIGTERM, 5)
+        self.assert_state_for("fault", 1.0)
+        self.assertEqual(self.n.get("VI_1", "NetworkManagerDevice"), "disconnected")
+        self.mock("SetDeviceActive", "ss", DEV, "/")
+        self.wait_prop("State", "master")
+        self.assertEqual(self.n.get("VI_1", "NetworkManagerDevice"), "activated")
+        self.assertEqual(len([l for l in self.n.vipd.lines()
+                              if "NetworkManager" in l and "is running" in l]),
+                         2, self.n.vipd.output())
+
+    def test_device_removed(self):
+        self.node(conf())
+        self.start_nm()
+        self.add_eth0(DISCONNECTED)
+        self.start_vipd()
+        self.wait_prop("State", "fault")
+        # As NetworkManager does: the object goes, Devices no longer lists it, DeviceRemoved.
+        self.mock("RemoveObject", "s", DEV)
+        self.mock("SetProperty", "sssv", NM_PATH, NM, "Devices", "ao", "0")
+        self.n.busctl("call", NM, NM_PATH, MOCK, "EmitSignal", "sssav", NM, "DeviceRemoved",
+                      "o", "1", "o", DEV)
+        self.wait_prop("NetworkManagerDevice", "absent")
+        self.wait_prop("State", "master")
+        # Added back (a new device object for eth0): followed again.
+        self.add_eth0(DISCONNECTED)
+        self.wait_prop("State", "fault")
+        self.assertEqual(self.n.get("VI_1", "NetworkManagerDevice"), "disconnected")
 
     def test_source_removed(self):
         self.node(conf())
