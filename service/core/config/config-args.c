@@ -57,13 +57,13 @@ vipd_kw_dispatch (VipdParseCtx *ctx, const VipdKeyword *table, const char *block
           continue;
         }
       {
-        g_autoptr (GPtrArray) names = g_ptr_array_new ();
+        VipdSuggester sug;
         const char *hint;
 
+        vipd_suggester_init (&sug, st->keyword);
         for (guint k = 0; table[k].name != NULL; k++)
-          g_ptr_array_add (names, (gpointer) table[k].name);
-        g_ptr_array_add (names, NULL);
-        hint = vipd_suggest (st->keyword, (const char *const *) names->pdata);
+          vipd_suggester_offer (&sug, table[k].name);
+        hint = sug.best;
         if (hint)
           vipd_diag_add (ctx->diags, VIPD_DIAG_WARNING, &st->loc,
                          "unknown keyword \"%s\" in %s — did you mean \"%s\"?%s", st->keyword,

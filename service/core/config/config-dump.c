@@ -12,7 +12,7 @@ vipd_dump_line (GString *s, guint indent, const char *fmt, ...)
   for (guint i = 0; i < indent; i++)
     g_string_append (s, "  ");
   va_start (args, fmt);
-  g_string_append_vprintf (s, fmt, args);
+  vipd_string_append_vprintf (s, fmt, args);
   va_end (args);
   g_string_append_c (s, '\n');
 }
@@ -23,24 +23,27 @@ str_or (const char *v, const char *fallback)
   return v ? v : fallback;
 }
 
-char *
-vipd_dump_seconds (guint ms)
+/* ms as seconds with no trailing zeros ("1", "1.5", "0.25", "0.001") into buf. */
+static const char *
+format_seconds (guint ms, char *buf, gsize size)
 {
   if (ms % 1000 == 0)
-    return g_strdup_printf ("%u", ms / 1000);
-  if (ms % 100 == 0)
-    return g_strdup_printf ("%u.%u", ms / 1000, (ms % 1000) / 100);
-  if (ms % 10 == 0)
-    return g_strdup_printf ("%u.%02u", ms / 1000, (ms % 1000) / 10);
-  return g_strdup_printf ("%u.%03u", ms / 1000, ms % 1000);
+    g_snprintf (buf, size, "%u", ms / 1000);
+  else if (ms % 100 == 0)
+    g_snprintf (buf, size, "%u.%u", ms / 1000, (ms % 1000) / 100);
+  else if (ms % 10 == 0)
+    g_snprintf (buf, size, "%u.%02u", ms / 1000, (ms % 1000) / 10);
+  else
+    g_snprintf (buf, size, "%u.%03u", ms / 1000, ms % 1000);
+  return buf;
 }
 
 void
 vipd_dump_line_seconds (GString *s, guint indent, const char *key, guint ms)
 {
-  g_autofree char *v = vipd_dump_seconds (ms);
+  char buf[24];
 
-  vipd_dump_line (s, indent, "%s %s", key, v);
+  vipd_dump_line (s, indent, "%s %s", key, format_seconds (ms, buf, sizeof buf));
 }
 
 void
@@ -174,16 +177,16 @@ dump_vips (GString *s, const char *key, GPtrArray *vips)
       char buf[VIPD_ADDR_STRLEN];
       GString *l = g_string_new (NULL);
 
-      g_string_append_printf (l, "%s/%u", vipd_addr_format (&v->addr, buf, sizeof buf),
-                              v->prefix_len);
+      vipd_string_append_printf (l, "%s/%u", vipd_addr_format (&v->addr, buf, sizeof buf),
+                                 v->prefix_len);
       if (vipd_addr_is_set (&v->brd))
-        g_string_append_printf (l, " brd %s", vipd_addr_format (&v->brd, buf, sizeof buf));
+        vipd_string_append_printf (l, " brd %s", vipd_addr_format (&v->brd, buf, sizeof buf));
       if (v->dev)
-        g_string_append_printf (l, " dev %s", v->dev);
+        vipd_string_append_printf (l, " dev %s", v->dev);
       if (v->scope >= 0)
-        g_string_append_printf (l, " scope %d", v->scope);
+        vipd_string_append_printf (l, " scope %d", v->scope);
       if (v->label)
-        g_string_append_printf (l, " label %s", v->label);
+        vipd_string_append_printf (l, " label %s", v->label);
       vipd_dump_line (s, 2, "%s", l->str);
       g_string_free (l, TRUE);
     }
@@ -298,7 +301,8 @@ dump_sync_group (GString *s, const VipdSyncGroup *g)
 char *
 vipd_config_dump (const VipdConfig *config)
 {
-  GString *s = g_string_new (NULL);
+  /* global_defs alone prints about 1 kB: start there rather than double up from nothing. */
+  GString *s = g_string_sized_new (4096);
 
   for (guint i = 0; i < config->files->len; i++)
     vipd_dump_line (s, 0, "# file %s", (const char *) g_ptr_array_index (config->files, i));

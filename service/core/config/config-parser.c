@@ -16,7 +16,10 @@ typedef struct
   GPtrArray *stack; /* char*: the include chain, main file first */
   guint n_reads;
   guint n_includes;
+  gsize n_bytes;
+  gsize max_bytes;
   gboolean budget_reported;
+  gboolean bytes_reported;
 } TreeCtx;
 
 typedef struct
@@ -224,15 +227,16 @@ parse_stmt (TreeCtx *tc, Cursor *c, guint depth)
   VipdToken *t = peek (c);
   guint look;
 
+  /* The statement takes over the token texts: each token is read once, front to back. */
   st->loc = t->loc;
-  st->keyword = g_strdup (t->text);
+  st->keyword = g_steal_pointer (&t->text);
   st->args = g_ptr_array_new_with_free_func (arg_free);
   advance (c);
   while (peek (c)->type == VIPD_TOK_WORD || peek (c)->type == VIPD_TOK_STRING)
     {
       VipdArg *a = g_new0 (VipdArg, 1);
 
-      a->text = g_strdup (peek (c)->text);
+      a->text = g_steal_pointer (&peek (c)->text);
       a->loc = peek (c)->loc;
       g_ptr_array_add (st->args, a);
       advance (c);
@@ -342,9 +346,23 @@ read_file_into (TreeCtx *tc, const char *path, const VipdLoc *from, GPtrArray *o
         }
       return;
     }
-  tc->n_reads++;
-  g_ptr_array_add (tc->files, g_strdup (path));
   data = g_bytes_get_data (bytes, &len);
+  if (tc->bytes_reported || len > tc->max_bytes - tc->n_bytes)
+    {
+      VipdLoc loc = vipd_loc (path, 0, 0);
+
+      if (!tc->bytes_reported)
+        vipd_diag_add (tc->diags, VIPD_DIAG_ERROR, from ? from : &loc,
+                       "reading \"%s\" (%" G_GSIZE_FORMAT " bytes) would pass %" G_GSIZE_FORMAT
+                       " bytes of configuration in all files; it and the rest are ignored: "
+                       "include fewer or smaller files",
+                       path, len, tc->max_bytes);
+      tc->bytes_reported = TRUE;
+      return;
+    }
+  tc->n_reads++;
+  tc->n_bytes += len;
+  g_ptr_array_add (tc->files, g_strdup (path));
   toks = vipd_config_lex (path, data ? data : "", data ? len : 0, tc->diags);
   c.toks = toks;
   c.pos = 0;
@@ -357,7 +375,8 @@ GPtrArray *
 vipd_config_read_tree (const VipdConfigSourceOps *ops, const char *path, GPtrArray *files,
                        VipdDiagList *diags)
 {
-  TreeCtx tc = { ops, files, diags, g_ptr_array_new_with_free_func (g_free), 0, 0, FALSE };
+  TreeCtx tc = { ops, files, diags, g_ptr_array_new_with_free_func (g_free), 0, 0, 0,
+                 ops->max_bytes ? ops->max_bytes : VIPD_CONFIG_MAX_BYTES, FALSE, FALSE };
   GPtrArray *out = stmts_new ();
 
   read_file_into (&tc, path, NULL, out);

@@ -65,10 +65,10 @@ void vipd_kw_virtual_server (VipdParseCtx *ctx, const VipdStmt *st, gpointer tar
 void vipd_kw_virtual_server_group (VipdParseCtx *ctx, const VipdStmt *st, gpointer target);
 /* Checks of the LVS half (config-lvs-check.c), run by vipd_config_validate(). */
 void vipd_config_validate_lvs (VipdConfig *config, VipdDiagList *diags);
-/* Dump helpers (config-dump.c): one indented line; seconds as written in keepalived.conf
- * ("1", "0.1", "0.025"); "key value" lines, left out when the address is unset. */
+/* Dump helpers (config-dump.c): one indented line; a "key seconds" line with the seconds as
+ * written in keepalived.conf ("1", "0.1", "0.025"); a "key address" line, left out when the
+ * address is unset. */
 void vipd_dump_line (GString *s, guint indent, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
-char *vipd_dump_seconds (guint ms);
 void vipd_dump_line_seconds (GString *s, guint indent, const char *key, guint ms);
 void vipd_dump_line_addr (GString *s, guint indent, const char *key, const VipdAddr *a);
 /* The LVS half of the dump (config-lvs-model.c). */

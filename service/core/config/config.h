@@ -17,11 +17,18 @@ typedef struct
   /* The paths matching a glob pattern, sorted; an empty array when nothing matches. */
   GPtrArray *(*glob) (const char *pattern, GError **error, gpointer user_data);
   gpointer user_data;
+  /* Most bytes one parse may read in all files together; 0 means VIPD_CONFIG_MAX_BYTES. */
+  gsize max_bytes;
 } VipdConfigSourceOps;
 
-/* Most files one parse may read, and deepest include nesting (keepalived's limit is also 8). */
+/* Most files one parse may read, and deepest include nesting (keepalived's limit is also 8).
+ * The byte cap bounds what includes can multiply: a file included from many places, or N
+ * includes per file nested D deep, is read every time, so a small tree of files can expand to
+ * 256 copies of its largest file. 64 MiB is some 50 times the largest configuration of
+ * bench/scale.py (1000 instances). */
 #define VIPD_CONFIG_MAX_INCLUDE_DEPTH 8
 #define VIPD_CONFIG_MAX_FILES 256
+#define VIPD_CONFIG_MAX_BYTES ((gsize) 64 * 1024 * 1024)
 
 /* Reads path (and its includes) through ops, builds the model and validates it.
  * Always returns a model (never NULL), also when path cannot be read: the model is only fit

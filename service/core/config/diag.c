@@ -50,7 +50,7 @@ vipd_diag_addv (VipdDiagList *list, VipdDiagLevel level, const VipdLoc *loc, con
   d->level = level;
   if (loc)
     d->loc = *loc;
-  d->message = g_strdup_vprintf (fmt, args);
+  d->message = vipd_strdup_vprintf (fmt, args);
   g_ptr_array_add (list->items, d);
   if (level == VIPD_DIAG_ERROR)
     list->n_errors++;
@@ -76,6 +76,64 @@ vipd_diag_count (const VipdDiagList *list, VipdDiagLevel level)
   return level == VIPD_DIAG_ERROR ? list->n_errors : list->n_warnings;
 }
 
+/* Formats into a stack buffer first: g_strdup_vprintf() and g_string_append_vprintf() go
+ * through vasprintf(), which grows its own heap buffer by realloc() and is then copied again.
+ * A configuration full of mistakes formats one message per bad line, so that is paid per line
+ * on every reload (and many times over under a sanitizer). */
+char *
+vipd_strdup_vprintf (const char *fmt, va_list args)
+{
+  char buf[256];
+  va_list copy;
+  int n;
+
+  va_copy (copy, args);
+  n = g_vsnprintf (buf, sizeof buf, fmt, copy);
+  va_end (copy);
+  if (n >= 0 && (gsize) n < sizeof buf)
+    return g_strndup (buf, (gsize) n);
+  return g_strdup_vprintf (fmt, args);
+}
+
+void
+vipd_string_append_vprintf (GString *s, const char *fmt, va_list args)
+{
+  char buf[256];
+  va_list copy;
+  int n;
+
+  va_copy (copy, args);
+  n = g_vsnprintf (buf, sizeof buf, fmt, copy);
+  va_end (copy);
+  if (n >= 0 && (gsize) n < sizeof buf)
+    g_string_append_len (s, buf, n);
+  else
+    g_string_append_vprintf (s, fmt, args);
+}
+
+void
+vipd_string_append_printf (GString *s, const char *fmt, ...)
+{
+  va_list args;
+
+  va_start (args, fmt);
+  vipd_string_append_vprintf (s, fmt, args);
+  va_end (args);
+}
+
+static void
+append_uint (GString *s, char sep, guint v)
+{
+  char buf[12];
+  gsize i = sizeof buf;
+
+  do
+    buf[--i] = (char) ('0' + v % 10);
+  while ((v /= 10) != 0);
+  buf[--i] = sep;
+  g_string_append_len (s, buf + i, (gssize) (sizeof buf - i));
+}
+
 static void
 append_loc (GString *s, const VipdLoc *loc, gboolean with_col)
 {
@@ -84,9 +142,9 @@ append_loc (GString *s, const VipdLoc *loc, gboolean with_col)
   g_string_append (s, loc->file);
   if (loc->line > 0)
     {
-      g_string_append_printf (s, ":%u", loc->line);
+      append_uint (s, ':', loc->line);
       if (with_col && loc->col > 0)
-        g_string_append_printf (s, ":%u", loc->col);
+        append_uint (s, ':', loc->col);
     }
 }
 
@@ -123,7 +181,18 @@ vipd_diag_format (const VipdDiag *diag)
 char *
 vipd_diag_list_format (const VipdDiagList *list)
 {
-  GString *s = g_string_new (NULL);
+  gsize size = 1;
+  GString *s;
+
+  /* One allocation for the whole text instead of a doubling per few lines: file, two
+   * numbers, "error: " and the newline fit in the 40 bytes beside the two strings. */
+  for (guint i = 0; list && i < list->items->len; i++)
+    {
+      const VipdDiag *d = g_ptr_array_index (list->items, i);
+
+      size += strlen (d->message) + (d->loc.file ? strlen (d->loc.file) : 0) + 40;
+    }
+  s = g_string_sized_new (size);
 
   for (guint i = 0; list && i < list->items->len; i++)
     {
@@ -190,33 +259,48 @@ is_prefix (const char *a, const char *b)
   return TRUE;
 }
 
+void
+vipd_suggester_init (VipdSuggester *s, const char *word)
+{
+  s->word = word;
+  s->word_len = word ? strlen (word) : 0;
+  s->best = NULL;
+  s->best_score = G_MAXUINT;
+}
+
+void
+vipd_suggester_offer (VipdSuggester *s, const char *candidate)
+{
+  gsize wl = s->word_len;
+  gsize cl;
+  guint d;
+  guint score = G_MAXUINT;
+
+  if (s->word == NULL || candidate == NULL)
+    return;
+  cl = strlen (candidate);
+  d = edit_distance_within (s->word, wl, candidate, cl, 2);
+  if (d <= 2 && d < wl)
+    score = d;
+  /* A truncated keyword ("vrrp_mcast") points to the full one; 3 chars avoids noise. */
+  else if (wl >= 4 && cl >= 4 && is_prefix (s->word, candidate))
+    score = 3;
+  if (score < s->best_score)
+    {
+      s->best_score = score;
+      s->best = candidate;
+    }
+}
+
 const char *
 vipd_suggest (const char *word, const char *const *candidates)
 {
-  const char *best = NULL;
-  guint best_score = G_MAXUINT;
-  gsize wl;
+  VipdSuggester s;
 
   if (word == NULL || candidates == NULL)
     return NULL;
-  wl = strlen (word);
+  vipd_suggester_init (&s, word);
   for (guint i = 0; candidates[i] != NULL; i++)
-    {
-      const char *c = candidates[i];
-      gsize cl = strlen (c);
-      guint d = edit_distance_within (word, wl, c, cl, 2);
-      guint score = G_MAXUINT;
-
-      if (d <= 2 && d < wl)
-        score = d;
-      /* A truncated keyword ("vrrp_mcast") points to the full one; 3 chars avoids noise. */
-      else if (wl >= 4 && cl >= 4 && is_prefix (word, c))
-        score = 3;
-      if (score < best_score)
-        {
-          best_score = score;
-          best = c;
-        }
-    }
-  return best;
+    vipd_suggester_offer (&s, candidates[i]);
+  return s.best;
 }

@@ -50,9 +50,28 @@ char *vipd_diag_list_format (const VipdDiagList *list);
 /* "file:line" for quoting another place inside a message, e.g. "first defined at a.conf:3". */
 char *vipd_loc_format (const VipdLoc *loc);
 
+/* g_strdup_vprintf() and g_string_append_vprintf() without vasprintf()'s growing heap buffer
+ * for results shorter than 256 bytes. */
+char *vipd_strdup_vprintf (const char *fmt, va_list args) G_GNUC_PRINTF (1, 0);
+void vipd_string_append_vprintf (GString *s, const char *fmt, va_list args) G_GNUC_PRINTF (2, 0);
+void vipd_string_append_printf (GString *s, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
 /* The candidate closest to word (edit distance <= 2, or one is a prefix of the other), or NULL.
  * candidates is NULL-terminated; the result points into it. */
 const char *vipd_suggest (const char *word, const char *const *candidates);
+
+/* The same choice, offered one candidate at a time (e.g. straight from a keyword table, with
+ * no array of names to build per unknown word); best is NULL when nothing is close. */
+typedef struct
+{
+  const char *word;
+  gsize word_len;
+  const char *best;
+  guint best_score;
+} VipdSuggester;
+
+void vipd_suggester_init (VipdSuggester *s, const char *word);
+void vipd_suggester_offer (VipdSuggester *s, const char *candidate);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipdDiagList, vipd_diag_list_free)
 

@@ -229,6 +229,42 @@ test_include_file_cap (void)
   g_assert_cmpuint (c->files->len, ==, VIPD_CONFIG_MAX_FILES);
 }
 
+/* One file included from many places is read every time: the bytes of all files together are
+ * capped, and the include that would pass the cap is named once. */
+static void
+test_include_byte_cap (void)
+{
+  g_autoptr (MemFs) fs = memfs_new ();
+  g_autoptr (VipdDiagList) d = vipd_diag_list_new ();
+  g_autoptr (VipdConfig) c = NULL;
+  g_autoptr (GString) main_text = g_string_new (NULL);
+  /* 1 MiB of comment: 64 copies fill the default cap, with the main file the 64th passes it. */
+  g_autofree char *big = g_strnfill (1024 * 1024, '!');
+  const char *part = "! a part\n";
+
+  for (guint i = 0; i < 70; i++)
+    g_string_append (main_text, "include big.conf\n");
+  memfs_add (fs, "/k/main.conf", main_text->str);
+  memfs_add (fs, "/k/big.conf", big);
+  c = vipd_config_parse (&fs->ops, "/k/main.conf", d);
+  assert_diag_at (d, VIPD_DIAG_ERROR, "/k/main.conf", 64, 1,
+                  "reading \"/k/big.conf\" (1048576 bytes) would pass 67108864 bytes");
+  assert_count (d, VIPD_DIAG_ERROR, 1);
+  g_assert_cmpuint (c->files->len, ==, 64);
+  vipd_config_free (g_steal_pointer (&c));
+  vipd_diag_list_free (g_steal_pointer (&d));
+
+  /* A lower cap set by the caller; the error names it, and nothing is read past it. */
+  d = vipd_diag_list_new ();
+  memfs_add (fs, "/k/small.conf", "include part.conf\ninclude part.conf\ninclude part.conf\n");
+  memfs_add (fs, "/k/part.conf", part);
+  fs->ops.max_bytes = strlen ("include part.conf\n") * 3 + 2 * strlen (part);
+  c = vipd_config_parse (&fs->ops, "/k/small.conf", d);
+  assert_diag_at (d, VIPD_DIAG_ERROR, "/k/small.conf", 3, 1, "include fewer or smaller files");
+  assert_count (d, VIPD_DIAG_ERROR, 1);
+  g_assert_cmpuint (c->files->len, ==, 3);
+}
+
 static void
 test_files_shell (void)
 {
@@ -300,6 +336,7 @@ main (int argc, char **argv)
   g_test_add_func ("/config/include/cycle-missing", test_include_cycle_and_missing);
   g_test_add_func ("/config/include/depth", test_include_depth);
   g_test_add_func ("/config/include/file-cap", test_include_file_cap);
+  g_test_add_func ("/config/include/byte-cap", test_include_byte_cap);
   g_test_add_func ("/config/files/shell", test_files_shell);
   g_test_add_func ("/config/diag/format", test_diag_format);
   return g_test_run ();
