@@ -103,6 +103,9 @@ vipd_instance_new (const char *name, const VipdLoc *loc)
   i->accept = VIPD_TRISTATE_UNSET;
   i->v3_checksum_as_v2 = VIPD_TRISTATE_UNSET;
   i->v3_checksum_strict = VIPD_TRISTATE_UNSET;
+  i->ra_lifetime_s = 1800;
+  i->ra_min_interval_s = 200;
+  i->ra_max_interval_s = 600;
   return i;
 }
 
