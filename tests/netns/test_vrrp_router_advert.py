@@ -10,7 +10,10 @@ installs "default via fe80::51 proto ra"; a Router Solicitation from the client 
 once the initial burst is over; after the master is killed the new master advertises from the
 same fe80::51 and the client's default route stays; tshark decodes every RA without a
 malformed mark and with a good checksum. With use_vmac the RAs leave from the virtual MAC and
-carry it in a source link-layer address option.
+carry it in a source link-layer address option. A reload that removes router_advert stops the
+RAs of a running master (a solicitation goes unanswered), one that writes it back starts them,
+a bad value is refused with file:line while the RAs go on; a link down/up restarts the burst;
+a graceful stop sends no zero-lifetime RA.
 
 Conformance: RFC5798-8.2-RA
 """
@@ -217,6 +220,67 @@ class RouterAdvert(vipd_bed.VipdTest):
         for ra in self.ras():
             self.check_ra(ra, VMAC, slla=VMAC)
         self.assertTrue(self.default_route(), "the client lost its default route")
+
+    def solicit(self):
+        self.bed.run("client", ["/usr/bin/python3", "-c", SOLICIT, "eth0"])
+
+    def reload(self, path, text, needle):
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        n = len(self.log_lines("node1", needle))
+        self.vipd["node1"].popen.send_signal(signal.SIGHUP)
+        return self.wait_log("node1", needle, 10, after=n)
+
+    def test_reload_link_stop(self):
+        bed = self.make_bed(nodes=1)
+        self.prepare_client(bed)
+        mac1 = bed.mac("node1")
+        path = self.write_conf("node1.conf", conf("node1", 150))
+        self.start("node1", path)
+        self.wait_owner(VIP, "node1", vipd_bed.master_down(150, ADV) + 5)
+        self.wait_quiet(4, 30)
+
+        # A reload that drops router_advert stops the RAs of a master that stays master: a
+        # solicitation goes unanswered over a window longer than the rate limit plus delay.
+        self.reload(path, conf("node1", 150).replace("  router_advert lifetime %d\n" % LIFETIME,
+                                                     ""), "reloaded")
+        n = len(self.ras())
+        self.solicit()
+        time.sleep(5)
+        self.assertEqual(len(self.ras()), n, "RAs after router_advert was removed")
+        self.assertEqual(self.owners(VIP), ["node1"])
+
+        # Written back, it starts again at once with a new burst.
+        self.reload(path, conf("node1", 150), "reloaded")
+        bed.wait_for(lambda: len(self.ras()) > n, 10, "RAs after router_advert came back")
+        self.wait_quiet(4, 30)
+
+        # A bad value is refused with file:line and the running RAs go on.
+        self.reload(path, conf("node1", 150).replace("lifetime %d" % LIFETIME, "lifetime 0"),
+                    "reload refused")
+        line = self.wait_log("node1", "error: router_advert", 5)
+        print("refused: " + line)
+        self.assertRegex(line, r"node1\.conf:\d+:\d+: error: router_advert: lifetime \"0\"")
+        n = len(self.ras())
+        self.solicit()
+        bed.wait_for(lambda: len(self.ras()) > n, 10, "an answer after the refused reload")
+
+        # The link goes down and up: fault stops the RAs, mastership again starts a burst.
+        self.wait_quiet(4, 30)
+        bed.set_port("node1", False)
+        self.wait_log("node1", "-> fault", 10)
+        bed.set_port("node1", True)
+        self.wait_log("node1", "-> master", 10, after=1)
+        n = len(self.ras())
+        bed.wait_for(lambda: len(self.ras()) >= n + 2, 15, "a new burst after the link came back")
+
+        # A graceful stop (priority 0) sends no zero-lifetime RA: the next master advertises
+        # the same router, and hosts must not drop it in between.
+        self.assertEqual(self.kill("node1", signal.SIGTERM, 10), 0)
+        time.sleep(1)
+        for ra in self.ras():
+            self.check_ra(ra, mac1)
+        print("RAs seen: %d, all with lifetime %d" % (len(self.ras()), LIFETIME))
 
 
 if __name__ == "__main__":
