@@ -4,6 +4,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "ra/ra.h"
+
 #define I(target) ((VipdInstance *) (target))
 
 static void
@@ -520,14 +522,16 @@ i_router_advert (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
 
       if (strcmp (word, "lifetime") == 0)
         {
-          if (!ra_seconds (ctx, st, i + 1, "lifetime", 1, 9000, &lifetime))
+          if (!ra_seconds (ctx, st, i + 1, "lifetime", 1, VIPD_RA_LIFETIME_MAX, &lifetime))
             return;
           i += 2;
         }
       else if (strcmp (word, "interval") == 0)
         {
-          if (!ra_seconds (ctx, st, i + 1, "interval (minimum)", 3, 1800, &min)
-              || !ra_seconds (ctx, st, i + 2, "interval (maximum)", 4, 1800, &max))
+          if (!ra_seconds (ctx, st, i + 1, "interval (minimum)", VIPD_RA_MIN_INTERVAL_MIN,
+                           VIPD_RA_MAX_INTERVAL_MAX, &min)
+              || !ra_seconds (ctx, st, i + 2, "interval (maximum)", VIPD_RA_MAX_INTERVAL_MIN,
+                              VIPD_RA_MAX_INTERVAL_MAX, &max))
             return;
           i += 3;
         }

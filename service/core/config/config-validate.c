@@ -297,6 +297,11 @@ check_router_advert (Check *c, VipdInstance *inst)
            "fe80::1/64), the same on every router of the VRID",
            inst->name, vipd_addr_format (&first->addr, buf, sizeof buf));
     }
+  else if (first->dev && (inst->use_vmac || g_strcmp0 (first->dev, inst->interface) != 0))
+    err (c, &first->loc,
+         "router_advert sends on %s, but \"dev %s\" puts the first virtual_ipaddress of \"%s\" "
+         "(the advertisements' source) elsewhere: drop the dev",
+         inst->use_vmac ? "the instance's macvlan" : inst->interface, first->dev, inst->name);
   if ((guint64) inst->ra_min_interval_s * 4 > (guint64) inst->ra_max_interval_s * 3)
     err (c, loc,
          "router_advert: interval minimum %u s is more than 3/4 of the maximum %u s; RFC 4861 "

@@ -112,6 +112,24 @@ test_semantic_errors (void)
 }
 
 static void
+test_source_dev (void)
+{
+  g_autoptr (VipdDiagList) d = vipd_diag_list_new ();
+  g_autoptr (VipdConfig) c = parse_text (HEAD "  virtual_ipaddress {\n    fe80::1/64 dev eth1\n"
+                                              "  }\n  router_advert\n}\n",
+                                         d);
+  g_autoptr (VipdDiagList) d2 = vipd_diag_list_new ();
+  g_autoptr (VipdConfig) c2 = parse_text (HEAD "  virtual_ipaddress {\n    fe80::1/64 dev eth0\n"
+                                               "  }\n  router_advert\n}\n",
+                                          d2);
+
+  (void) c;
+  (void) c2;
+  assert_error (d, 6, 5, "\"dev eth1\" puts the first virtual_ipaddress");
+  assert_count (d2, VIPD_DIAG_ERROR, 0);
+}
+
+static void
 test_no_vips (void)
 {
   g_autoptr (VipdDiagList) d = vipd_diag_list_new ();
@@ -130,6 +148,7 @@ main (int argc, char **argv)
   g_test_add_func ("/config/ra/values-and-dump", test_values_and_dump);
   g_test_add_func ("/config/ra/syntax-errors", test_syntax_errors);
   g_test_add_func ("/config/ra/semantic-errors", test_semantic_errors);
+  g_test_add_func ("/config/ra/source-dev", test_source_dev);
   g_test_add_func ("/config/ra/no-vips", test_no_vips);
   return g_test_run ();
 }
