@@ -96,6 +96,8 @@ counters_variant (VipdVrrpInstance *inst)
       g_variant_builder_add (&b, "{st}", "adverts-tx", c->adverts_tx);
       g_variant_builder_add (&b, "{st}", "send-errors", c->send_errors);
       g_variant_builder_add (&b, "{st}", "became-master", c->became_master);
+      g_variant_builder_add (&b, "{st}", "router-adverts-tx", c->router_adverts_tx);
+      g_variant_builder_add (&b, "{st}", "router-solicits-rx", c->router_solicits_rx);
       for (guint r = 1; r < VIPD_RX_N_REASONS; r++)
         g_variant_builder_add (&b, "{st}", dropped_key (r), c->rx_dropped[r]);
     }

@@ -6,6 +6,7 @@
 #include "vrrp-instance.h"
 
 #include "deadline-queue.h"
+#include "ra-sender.h"
 #include "vip-holder.h"
 
 G_BEGIN_DECLS
@@ -37,6 +38,7 @@ struct _VipdVrrpInstance
   VipdAddr src;
   guint faults;
   VipdDeadline *timer;
+  VipdRaSender *ra; /* router_advert only */
   gboolean started;
   VipdInstanceCounters counters;
   guint64 drop_logged_at[VIPD_RX_N_REASONS];

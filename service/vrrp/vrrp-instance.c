@@ -79,12 +79,25 @@ vipd_vrrp_instance_new (const VipdInstance *conf, const VipdGlobalDefs *global,
 
 static void store_faults (VipdVrrpInstance *inst, guint faults);
 
+/* router_advert: Router Advertisements exactly while master (RFC 5798/9568 section 8.2). */
+static void
+ra_follow (VipdVrrpInstance *inst, gboolean reconfigure)
+{
+  VipdRaCounters c = { &inst->counters.router_adverts_tx, &inst->counters.router_solicits_rx,
+                       &inst->counters.send_errors };
+
+  inst->ra = vipd_ra_sender_follow (inst->ra, inst->conf,
+                                    inst->started && inst->fsm.state == VIPD_STATE_MASTER,
+                                    reconfigure, &c);
+}
+
 void
 vipd_vrrp_instance_free (VipdVrrpInstance *inst)
 {
   if (inst == NULL)
     return;
   vipd_deadline_free (inst->timer);
+  vipd_ra_sender_free (inst->ra);
   store_faults (inst, 0);
   vipd_vip_holder_free (inst->vips);
   g_array_unref (inst->vip_addrs);
@@ -285,6 +298,7 @@ apply (VipdVrrpInstance *inst, const VipdActions *a, gboolean priority_kept)
       if (a->new_state == VIPD_STATE_MASTER)
         inst->counters.became_master++;
       log_transition (inst, a);
+      ra_follow (inst, FALSE);
     }
   /* A master's periodic advert changes nothing an observer shows (the counters are read
    * live): with many instances that is almost every step, so it is not reported. */
@@ -624,6 +638,7 @@ vipd_vrrp_instance_stop (VipdVrrpInstance *inst)
       gate (inst, FALSE);
     }
   inst->started = FALSE;
+  ra_follow (inst, FALSE);
   if (inst->timer)
     vipd_deadline_set (inst->timer, VIPD_DEADLINE_NEVER);
 }
@@ -649,6 +664,7 @@ vipd_vrrp_instance_reconfigure (VipdVrrpInstance *inst, const VipdInstance *conf
   VipdFsmConfig cfg;
 
   load_config (inst, conf, global);
+  ra_follow (inst, TRUE);
   vipd_vip_holder_update (inst->vips, conf, global, (guint64) g_get_monotonic_time ());
   fill_fsm_config (conf, &inst->src, &cfg);
   /* The state machine keeps its state; only its settings change. A new base priority is not
@@ -707,7 +723,6 @@ vipd_vrrp_instance_fault_reason (const VipdVrrpInstance *inst)
 {
   return fault_reason (inst);
 }
-
 
 guint64
 vipd_vrrp_instance_get_last_transition (const VipdVrrpInstance *inst, const char **reason)

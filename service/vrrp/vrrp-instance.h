@@ -23,6 +23,8 @@ typedef struct
   guint64 adverts_tx;
   guint64 send_errors;
   guint64 became_master;
+  guint64 router_adverts_tx;             /* router_advert: IPv6 Router Advertisements sent */
+  guint64 router_solicits_rx;            /* valid Router Solicitations heard while master */
   guint64 rx_dropped[VIPD_RX_N_REASONS]; /* per VipdRxResult */
 } VipdInstanceCounters;
 

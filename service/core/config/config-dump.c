@@ -279,6 +279,9 @@ dump_instance (GString *s, const VipdInstance *i)
     vipd_dump_line (s, 1, "vmac_xmit_base");
   if (i->dont_track_primary)
     vipd_dump_line (s, 1, "dont_track_primary");
+  if (i->router_advert)
+    vipd_dump_line (s, 1, "router_advert lifetime %u interval %u %u", i->ra_lifetime_s,
+                    i->ra_min_interval_s, i->ra_max_interval_s);
   vipd_dump_line (s, 0, "}");
 }
 

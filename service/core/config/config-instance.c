@@ -4,6 +4,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "ra/ra.h"
+
 #define I(target) ((VipdInstance *) (target))
 
 static void
@@ -475,6 +477,80 @@ i_track_nm_connectivity (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
   I (t)->nm_connectivity_loc = st->loc;
 }
 
+/* One "NAME VALUE" of router_advert: an integer of seconds in [min, max]. */
+static gboolean
+ra_seconds (VipdParseCtx *ctx, const VipdStmt *st, guint i, const char *what, guint min,
+            guint max, guint *out)
+{
+  const char *text = vipd_kw_arg (st, i);
+  char *end = NULL;
+  guint64 v;
+
+  if (text == NULL)
+    {
+      vipd_diag_add (ctx->diags, VIPD_DIAG_ERROR, vipd_kw_arg_loc (st, i - 1),
+                     "router_advert: %s needs a number of seconds after it (%u to %u)", what,
+                     min, max);
+      return FALSE;
+    }
+  v = g_ascii_strtoull (text, &end, 10);
+  if (!g_ascii_isdigit (*text) || *end != '\0' || v < min || v > max)
+    {
+      vipd_diag_add (ctx->diags, VIPD_DIAG_ERROR, vipd_kw_arg_loc (st, i),
+                     "router_advert: %s \"%s\" is not valid: write whole seconds from %u to %u",
+                     what, text, min, max);
+      return FALSE;
+    }
+  *out = (guint) v;
+  return TRUE;
+}
+
+/* "router_advert [lifetime S] [interval MIN MAX]": vipd's own keyword (keepalived sends no
+ * Router Advertisements). The limits are RFC 4861 section 6.2.1's; validation checks the
+ * values against each other and the instance. */
+static void
+i_router_advert (VipdParseCtx *ctx, const VipdStmt *st, gpointer t)
+{
+  VipdInstance *inst = I (t);
+  guint lifetime = inst->ra_lifetime_s, min = inst->ra_min_interval_s,
+        max = inst->ra_max_interval_s;
+  guint i = 0;
+
+  while (i < st->args->len)
+    {
+      const char *word = vipd_kw_arg (st, i);
+
+      if (strcmp (word, "lifetime") == 0)
+        {
+          if (!ra_seconds (ctx, st, i + 1, "lifetime", 1, VIPD_RA_LIFETIME_MAX, &lifetime))
+            return;
+          i += 2;
+        }
+      else if (strcmp (word, "interval") == 0)
+        {
+          if (!ra_seconds (ctx, st, i + 1, "interval (minimum)", VIPD_RA_MIN_INTERVAL_MIN,
+                           VIPD_RA_MAX_INTERVAL_MAX, &min)
+              || !ra_seconds (ctx, st, i + 2, "interval (maximum)", VIPD_RA_MAX_INTERVAL_MIN,
+                              VIPD_RA_MAX_INTERVAL_MAX, &max))
+            return;
+          i += 3;
+        }
+      else
+        {
+          vipd_diag_add (ctx->diags, VIPD_DIAG_ERROR, vipd_kw_arg_loc (st, i),
+                         "router_advert: unexpected \"%s\": write \"router_advert [lifetime "
+                         "SECONDS] [interval MIN MAX]\"",
+                         word);
+          return;
+        }
+    }
+  inst->router_advert = TRUE;
+  inst->router_advert_loc = st->loc;
+  inst->ra_lifetime_s = lifetime;
+  inst->ra_min_interval_s = min;
+  inst->ra_max_interval_s = max;
+}
+
 static const VipdKeyword instance_keywords[] = {
   { "state", i_state },
   { "interface", i_interface },
@@ -512,6 +588,7 @@ static const VipdKeyword instance_keywords[] = {
   { "track_nm_connectivity", i_track_nm_connectivity },
   { "v3_checksum_as_v2", i_v3_checksum_as_v2 },
   { "v3_checksum_strict", i_v3_checksum_strict },
+  { "router_advert", i_router_advert },
   /* Real keepalived keywords that vipd does not act on (yet). */
   { "virtual_routes", vipd_kw_ignored },
   { "virtual_rules", vipd_kw_ignored },

@@ -1,6 +1,8 @@
 /* config-model.c — construction, defaults and destruction of the config model. */
 #include "config-model.h"
 
+#include "ra/ra.h"
+
 #include <sys/socket.h>
 
 static void
@@ -103,6 +105,9 @@ vipd_instance_new (const char *name, const VipdLoc *loc)
   i->accept = VIPD_TRISTATE_UNSET;
   i->v3_checksum_as_v2 = VIPD_TRISTATE_UNSET;
   i->v3_checksum_strict = VIPD_TRISTATE_UNSET;
+  i->ra_lifetime_s = VIPD_RA_DEFAULT_LIFETIME;
+  i->ra_min_interval_s = VIPD_RA_DEFAULT_MIN_INTERVAL;
+  i->ra_max_interval_s = VIPD_RA_DEFAULT_MAX_INTERVAL;
   return i;
 }
 

@@ -168,6 +168,12 @@ typedef struct
   VipdTristate v3_checksum_as_v2;
   VipdTristate v3_checksum_strict;
   VipdLoc v3_checksum_loc; /* of the first of the two written in the instance */
+  /* vipd's own "router_advert [lifetime S] [interval MIN MAX]": IPv6 Router Advertisements
+   * for the virtual router while master (RFC 5798/9568 section 8.2). Seconds. */
+  gboolean router_advert;
+  VipdLoc router_advert_loc;
+  guint ra_lifetime_s;                       /* 1800 */
+  guint ra_min_interval_s, ra_max_interval_s; /* 200, 600 */
 } VipdInstance;
 
 typedef struct

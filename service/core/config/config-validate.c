@@ -269,6 +269,51 @@ bad_ifname (const char *name)
   return NULL;
 }
 
+/* router_advert: RAs are IPv6, sent from the virtual router's link-local address (the first
+ * VIP), and RFC 4861 section 6.2.1 ties the three values together. */
+static void
+check_router_advert (Check *c, VipdInstance *inst)
+{
+  const VipdLoc *loc = &inst->router_advert_loc;
+  const VipdVip *first = inst->vips->len > 0 ? g_ptr_array_index (inst->vips, 0) : NULL;
+
+  if (!inst->router_advert)
+    return;
+  if (inst->family != AF_INET6)
+    {
+      err (c, loc,
+           "router_advert needs an IPv6 instance: instance \"%s\" has %s; Router "
+           "Advertisements belong to IPv6 virtual routers",
+           inst->name, first ? "IPv4 addresses" : "no virtual_ipaddress");
+      return;
+    }
+  if (!vipd_addr_is_link_local (&first->addr))
+    {
+      char buf[VIPD_ADDR_STRLEN];
+
+      err (c, loc,
+           "router_advert sends from the virtual router's link-local address, the first "
+           "virtual_ipaddress of \"%s\", but %s is not link-local: put one first (for example "
+           "fe80::1/64), the same on every router of the VRID",
+           inst->name, vipd_addr_format (&first->addr, buf, sizeof buf));
+    }
+  else if (first->dev && (inst->use_vmac || g_strcmp0 (first->dev, inst->interface) != 0))
+    err (c, &first->loc,
+         "router_advert sends on %s, but \"dev %s\" puts the first virtual_ipaddress of \"%s\" "
+         "(the advertisements' source) elsewhere: drop the dev",
+         inst->use_vmac ? "the instance's macvlan" : inst->interface, first->dev, inst->name);
+  if ((guint64) inst->ra_min_interval_s * 4 > (guint64) inst->ra_max_interval_s * 3)
+    err (c, loc,
+         "router_advert: interval minimum %u s is more than 3/4 of the maximum %u s; RFC 4861 "
+         "section 6.2.1 wants at most %u s",
+         inst->ra_min_interval_s, inst->ra_max_interval_s, inst->ra_max_interval_s * 3 / 4);
+  if (inst->ra_lifetime_s < inst->ra_max_interval_s)
+    err (c, loc,
+         "router_advert: lifetime %u s is shorter than the interval maximum %u s, so hosts "
+         "would drop the router between two advertisements: write a lifetime of at least %u",
+         inst->ra_lifetime_s, inst->ra_max_interval_s, inst->ra_max_interval_s);
+}
+
 /* use_vmac: the macvlan's name (check_vmac_names gives the default). */
 static void
 check_vmac (Check *c, VipdInstance *inst)
@@ -409,6 +454,7 @@ check_instance (Check *c, VipdInstance *inst)
   check_auth (c, inst);
   check_unicast (c, inst);
   check_vmac (c, inst);
+  check_router_advert (c, inst);
   check_refs (c, inst->track_scripts, "track_script", script_exists);
   check_refs (c, inst->track_files, "track_file", track_file_exists);
 }
