@@ -1,18 +1,23 @@
-/* bus-instance.c — properties and admin methods of one exported instance. */
+/* bus-instance.c — properties and admin methods of one exported instance.
+ *
+ * The object is a plain registration (bus-objects.h): every Get, GetAll and GetManagedObjects
+ * reads the instance live, and nothing but a digest per property is kept for it. */
 #include "bus-instance.h"
 
 #include <string.h>
 
 #include "bus-authority.h"
+#include "bus-objects.h"
 #include "bus-names.h"
 #include "bus-track.h"
+#include "log.h"
 #include "fsm/priority.h"
 #include "wire/packet.h"
 
-/* What the exported properties are made of, as last copied to the skeleton. The daemon
- * reports a change after every protocol step (each advert sent or received); setting twenty
- * GObject properties each time to find that none had changed was most of vipd's CPU time with
- * many instances. Configuration-derived properties change only with a new configuration. */
+/* What the exported properties are made of, as last announced. The daemon reports a change
+ * after every protocol step (each advert sent or received); building twenty values each time
+ * to find that none had changed was most of vipd's CPU time with many instances.
+ * Configuration-derived properties change only with a new configuration. */
 typedef struct
 {
   const VipdInstance *conf;
@@ -28,44 +33,28 @@ typedef struct
   gboolean preempt;
 } Seen;
 
+/* The properties, each read live from the instance. */
+typedef GVariant *(*PropertyFunc) (VipdBusInstance *bi);
+typedef struct
+{
+  const char *name;
+  PropertyFunc get;
+} Property;
+#define N_PROPERTIES 23
+
 struct _VipdBusInstance
 {
   VipdDaemon *daemon;
   VipdVrrpInstance *inst;
-  GDBusObjectManagerServer *server;
-  VipdDBusObjectSkeleton *object;
-  VipdDBusInstance *iface;
+  VipdBusObjects *objects;
   char *path;
   Seen seen;
   char *seen_nm_device;
   gboolean synced;
-};
-
-/* --- Counters, read from the instance whenever a caller reads the property ---
- *
- * The counters change with every advert. Copying them into every exported object once a
- * second made a PropertiesChanged signal per instance per second: with a thousand instances
- * that was a thousand signals a second for dbus-daemon to route, and most of vipd's CPU time.
- * A skeleton subclass answers Get, GetAll and GetManagedObjects with the live values instead;
- * the XML marks Counters EmitsChangedSignal=false. */
-
-typedef struct
-{
-  VipdDBusInstanceSkeleton parent;
-  VipdVrrpInstance *inst; /* NULL once the instance is gone */
-} CountersSkeleton;
-
-typedef struct
-{
-  VipdDBusInstanceSkeletonClass parent_class;
-} CountersSkeletonClass;
-
-static GType counters_skeleton_get_type (void);
-G_DEFINE_TYPE (CountersSkeleton, counters_skeleton, VIPD_DBUS_TYPE_INSTANCE_SKELETON)
-
-enum
-{
-  PROP_COUNTERS = 1,
+  gboolean exported; /* FALSE when another object took the path */
+  /* A digest of each property's value as last announced: PropertiesChanged names only the
+   * properties whose value moved, as a skeleton would, without keeping the values. */
+  guint64 digest[N_PROPERTIES];
 };
 
 /* "rx-dropped-ttl" ...: one key per drop reason, built once. */
@@ -102,41 +91,6 @@ counters_variant (VipdVrrpInstance *inst)
         g_variant_builder_add (&b, "{st}", dropped_key (r), c->rx_dropped[r]);
     }
   return g_variant_builder_end (&b);
-}
-
-static void
-counters_skeleton_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
-{
-  CountersSkeleton *self = (CountersSkeleton *) object;
-
-  if (id == PROP_COUNTERS)
-    g_value_take_variant (value, counters_variant (self->inst));
-  else
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
-}
-
-static void
-counters_skeleton_set_property (GObject *object, guint id, const GValue *value,
-                                GParamSpec *pspec)
-{
-  /* Read-only on the bus, and nothing in vipd sets it: the value is always computed. */
-  if (id != PROP_COUNTERS)
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
-}
-
-static void
-counters_skeleton_class_init (CountersSkeletonClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->get_property = counters_skeleton_get_property;
-  object_class->set_property = counters_skeleton_set_property;
-  g_object_class_override_property (object_class, PROP_COUNTERS, "counters");
-}
-
-static void
-counters_skeleton_init (CountersSkeleton *self)
-{
 }
 
 /* What an admin call needs after polkit has answered; the instance is looked up again by name
@@ -251,69 +205,325 @@ start_admin (VipdBusInstance *bi, GDBusMethodInvocation *invocation, const char 
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-static gboolean
-handle_demote (VipdDBusInstance *iface, GDBusMethodInvocation *inv, gpointer data)
+static void
+method_call (GDBusConnection *bus, const char *sender, const char *path, const char *iface,
+             const char *method, GVariant *params, GDBusMethodInvocation *inv, gpointer data)
 {
-  return start_admin (data, inv, VIPD_ACTION_DEMOTE, VIPD_EV_ADMIN_DEMOTE, 0, "Demote");
-}
+  guint8 priority;
 
-static gboolean
-handle_take_over (VipdDBusInstance *iface, GDBusMethodInvocation *inv, gpointer data)
-{
-  return start_admin (data, inv, VIPD_ACTION_TAKEOVER, VIPD_EV_ADMIN_TAKEOVER, 0, "TakeOver");
-}
-
-static gboolean
-handle_set_priority (VipdDBusInstance *iface, GDBusMethodInvocation *inv, guchar priority,
-                     gpointer data)
-{
-  if (priority < VIPD_PRIORITY_MIN || priority > VIPD_PRIORITY_MAX_BACKUP)
+  /* GDBus has checked the method's name and its argument types against the XML. */
+  if (g_str_equal (method, "Demote"))
+    start_admin (data, inv, VIPD_ACTION_DEMOTE, VIPD_EV_ADMIN_DEMOTE, 0, "Demote");
+  else if (g_str_equal (method, "TakeOver"))
+    start_admin (data, inv, VIPD_ACTION_TAKEOVER, VIPD_EV_ADMIN_TAKEOVER, 0, "TakeOver");
+  else if (g_str_equal (method, "ResetPriority"))
+    start_admin (data, inv, VIPD_ACTION_SET_PRIORITY, VIPD_EV_ADMIN_RESET_PRIORITY, 0,
+                 "ResetPriority");
+  else if (g_str_equal (method, "SendGarp"))
+    start_admin (data, inv, VIPD_ACTION_SEND_GARP, (VipdEventType) -1, 0, "SendGarp");
+  else if (g_str_equal (method, "SetPriority"))
     {
-      g_dbus_method_invocation_return_error (inv, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                                             "priority %u is out of range: use 1-254 "
-                                             "(255 is reserved for the address owner)",
-                                             priority);
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
+      g_variant_get (params, "(y)", &priority);
+      if (priority < VIPD_PRIORITY_MIN || priority > VIPD_PRIORITY_MAX_BACKUP)
+        g_dbus_method_invocation_return_error (inv, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                                               "priority %u is out of range: use 1-254 "
+                                               "(255 is reserved for the address owner)",
+                                               priority);
+      else
+        start_admin (data, inv, VIPD_ACTION_SET_PRIORITY, VIPD_EV_ADMIN_SET_PRIORITY, priority,
+                     "SetPriority");
     }
-  return start_admin (data, inv, VIPD_ACTION_SET_PRIORITY, VIPD_EV_ADMIN_SET_PRIORITY, priority,
-                      "SetPriority");
+  else
+    g_dbus_method_invocation_return_error (inv, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD,
+                                           "%s has no method %s", VIPD_DBUS_IFACE_INSTANCE,
+                                           method);
 }
 
-static gboolean
-handle_reset_priority (VipdDBusInstance *iface, GDBusMethodInvocation *inv, gpointer data)
+/* --- the properties --- */
+
+static const VipdInstance *
+conf_of (VipdBusInstance *bi)
 {
-  return start_admin (data, inv, VIPD_ACTION_SET_PRIORITY, VIPD_EV_ADMIN_RESET_PRIORITY, 0,
-                      "ResetPriority");
+  return vipd_vrrp_instance_get_config (bi->inst);
 }
 
-static gboolean
-handle_send_garp (VipdDBusInstance *iface, GDBusMethodInvocation *inv, gpointer data)
+static const VipdFsm *
+fsm_of (VipdBusInstance *bi)
 {
-  return start_admin (data, inv, VIPD_ACTION_SEND_GARP, (VipdEventType) -1, 0, "SendGarp");
+  return vipd_vrrp_instance_get_fsm (bi->inst);
+}
+
+static GVariant *
+p_name (VipdBusInstance *bi)
+{
+  return g_variant_new_string (conf_of (bi)->name);
+}
+
+static GVariant *
+p_interface (VipdBusInstance *bi)
+{
+  return g_variant_new_string (conf_of (bi)->interface);
+}
+
+static GVariant *
+p_vmac_interface (VipdBusInstance *bi)
+{
+  const VipdInstance *conf = conf_of (bi);
+
+  return g_variant_new_string (conf->use_vmac && conf->vmac_name ? conf->vmac_name : "");
+}
+
+static GVariant *
+p_vrid (VipdBusInstance *bi)
+{
+  return g_variant_new_byte ((guint8) conf_of (bi)->vrid);
+}
+
+static GVariant *
+p_version (VipdBusInstance *bi)
+{
+  return g_variant_new_byte ((guint8) conf_of (bi)->version);
+}
+
+static GVariant *
+p_family (VipdBusInstance *bi)
+{
+  return g_variant_new_string (conf_of (bi)->family == AF_INET6 ? "ipv6" : "ipv4");
+}
+
+static GVariant *
+p_state (VipdBusInstance *bi)
+{
+  return g_variant_new_string (vipd_state_name (fsm_of (bi)->state));
+}
+
+static GVariant *
+p_base_priority (VipdBusInstance *bi)
+{
+  return g_variant_new_byte (fsm_of (bi)->cfg.priority);
+}
+
+static GVariant *
+p_admin_priority (VipdBusInstance *bi)
+{
+  return g_variant_new_byte (fsm_of (bi)->admin_priority);
+}
+
+static GVariant *
+p_effective_priority (VipdBusInstance *bi)
+{
+  return g_variant_new_byte (vipd_fsm_priority (fsm_of (bi)));
+}
+
+static GVariant *
+p_preempt (VipdBusInstance *bi)
+{
+  return g_variant_new_boolean (fsm_of (bi)->cfg.preempt);
+}
+
+static GVariant *
+p_advert_interval (VipdBusInstance *bi)
+{
+  return g_variant_new_uint32 ((guint32) fsm_of (bi)->cfg.adver_int_cs * 10);
+}
+
+static GVariant *
+p_virtual_addresses (VipdBusInstance *bi)
+{
+  g_auto (GStrv) vips = vipd_vrrp_instance_dup_vips (bi->inst);
+
+  return g_variant_new_strv ((const char *const *) vips, -1);
+}
+
+static GVariant *
+p_master_address (VipdBusInstance *bi)
+{
+  VipdAddr owner = vipd_vrrp_instance_get_owner (bi->inst);
+  char text[VIPD_ADDR_STRLEN] = "";
+
+  if (vipd_addr_is_set (&owner))
+    vipd_addr_format (&owner, text, sizeof text);
+  return g_variant_new_string (text);
+}
+
+static GVariant *
+p_master_priority (VipdBusInstance *bi)
+{
+  const VipdFsm *fsm = fsm_of (bi);
+
+  return g_variant_new_byte (fsm->state == VIPD_STATE_MASTER ? vipd_fsm_priority (fsm)
+                                                             : fsm->master_priority);
+}
+
+static GVariant *
+p_last_transition (VipdBusInstance *bi)
+{
+  const char *reason = NULL;
+
+  return g_variant_new_uint64 (vipd_vrrp_instance_get_last_transition (bi->inst, &reason));
+}
+
+static GVariant *
+p_last_transition_reason (VipdBusInstance *bi)
+{
+  const char *reason = NULL;
+
+  vipd_vrrp_instance_get_last_transition (bi->inst, &reason);
+  return g_variant_new_string (reason ? reason : "");
+}
+
+static GVariant *
+p_sync_group (VipdBusInstance *bi)
+{
+  g_autofree char *group =
+      vipd_bus_track_instance_group (vipd_daemon_get_config (bi->daemon), conf_of (bi));
+
+  return g_variant_new_object_path (group);
+}
+
+static GVariant *
+p_track_scripts (VipdBusInstance *bi)
+{
+  g_auto (GStrv) scripts =
+      vipd_bus_track_instance_scripts (vipd_daemon_get_config (bi->daemon), conf_of (bi));
+
+  return g_variant_new_objv ((const char *const *) scripts, -1);
+}
+
+static GVariant *
+p_network_manager_device (VipdBusInstance *bi)
+{
+  const char *device = vipd_vrrp_instance_get_nm_device (bi->inst);
+
+  return g_variant_new_string (device ? device : "");
+}
+
+static GVariant *
+p_checksum_form (VipdBusInstance *bi)
+{
+  const VipdInstance *conf = conf_of (bi);
+  VipdCsumForm wanted =
+      conf->v3_checksum_as_v2 == VIPD_TRISTATE_YES ? VIPD_CSUM_PLAIN : VIPD_CSUM_PSEUDO;
+
+  return g_variant_new_string (
+      vipd_csum_form_name (vipd_csum_form_for ((guint8) conf->version, conf->family, wanted)));
+}
+
+static GVariant *
+p_checksum_strict (VipdBusInstance *bi)
+{
+  const VipdInstance *conf = conf_of (bi);
+
+  /* v2 and IPv6 know a single form, so the other one is always refused. */
+  return g_variant_new_boolean (conf->version == 2 || conf->family == AF_INET6
+                                || conf->v3_checksum_strict == VIPD_TRISTATE_YES);
+}
+
+static GVariant *
+p_counters (VipdBusInstance *bi)
+{
+  return counters_variant (bi->inst);
+}
+
+/* In the XML's order. Counters is last: it changes with every advert and is only read
+ * (EmitsChangedSignal=false), never announced. */
+static const Property properties[N_PROPERTIES] = {
+  { "Name", p_name },
+  { "Interface", p_interface },
+  { "VirtualMacInterface", p_vmac_interface },
+  { "VirtualRouterId", p_vrid },
+  { "Version", p_version },
+  { "Family", p_family },
+  { "State", p_state },
+  { "BasePriority", p_base_priority },
+  { "AdminPriority", p_admin_priority },
+  { "EffectivePriority", p_effective_priority },
+  { "Preempt", p_preempt },
+  { "AdvertInterval", p_advert_interval },
+  { "VirtualAddresses", p_virtual_addresses },
+  { "MasterAddress", p_master_address },
+  { "MasterPriority", p_master_priority },
+  { "LastTransition", p_last_transition },
+  { "LastTransitionReason", p_last_transition_reason },
+  { "SyncGroup", p_sync_group },
+  { "TrackScripts", p_track_scripts },
+  { "NetworkManagerDevice", p_network_manager_device },
+  { "ChecksumForm", p_checksum_form },
+  { "ChecksumStrict", p_checksum_strict },
+  { "Counters", p_counters },
+};
+#define N_ANNOUNCED (N_PROPERTIES - 1)
+
+static GVariant *
+get_property (GDBusConnection *bus, const char *sender, const char *path, const char *iface,
+              const char *name, GError **error, gpointer data)
+{
+  for (guint i = 0; i < N_PROPERTIES; i++)
+    if (g_str_equal (properties[i].name, name))
+      return properties[i].get (data);
+  /* GDBus only asks for properties of the XML, which all are in the table. */
+  g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_PROPERTY, "no property %s", name);
+  return NULL;
+}
+
+static GVariant *
+get_all (gpointer data)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  for (guint i = 0; i < N_PROPERTIES; i++)
+    g_variant_builder_add (&b, "{sv}", properties[i].name, properties[i].get (data));
+  return g_variant_builder_end (&b);
+}
+
+static const VipdBusObjectClass instance_class = {
+  vipd_dbus_instance_interface_info,
+  { method_call, get_property, NULL, { 0 } },
+  get_all,
+};
+
+/* FNV-1a over the value's serialised form: equal values give equal bytes. */
+static guint64
+digest_of (GVariant *v)
+{
+  const guchar *p = g_variant_get_data (v);
+  gsize n = g_variant_get_size (v);
+  guint64 h = 14695981039346656037ULL;
+
+  for (gsize i = 0; i < n; i++)
+    h = (h ^ p[i]) * 1099511628211ULL;
+  return h;
 }
 
 VipdBusInstance *
-vipd_bus_instance_new (VipdDaemon *daemon, VipdVrrpInstance *inst,
-                       GDBusObjectManagerServer *server)
+vipd_bus_instance_new (VipdDaemon *daemon, VipdVrrpInstance *inst, VipdBusObjects *objects)
 {
   VipdBusInstance *bi = g_new0 (VipdBusInstance, 1);
 
+  G_STATIC_ASSERT (G_N_ELEMENTS (properties) == N_PROPERTIES);
   bi->daemon = daemon;
   bi->inst = inst;
-  bi->server = g_object_ref (server);
+  bi->objects = objects;
   bi->path = vipd_bus_instance_path (vipd_vrrp_instance_get_name (inst));
-  bi->object = vipd_dbus_object_skeleton_new (bi->path);
-  bi->iface = g_object_new (counters_skeleton_get_type (), NULL);
-  ((CountersSkeleton *) bi->iface)->inst = inst;
-  g_signal_connect (bi->iface, "handle-demote", G_CALLBACK (handle_demote), bi);
-  g_signal_connect (bi->iface, "handle-take-over", G_CALLBACK (handle_take_over), bi);
-  g_signal_connect (bi->iface, "handle-set-priority", G_CALLBACK (handle_set_priority), bi);
-  g_signal_connect (bi->iface, "handle-reset-priority", G_CALLBACK (handle_reset_priority), bi);
-  g_signal_connect (bi->iface, "handle-send-garp", G_CALLBACK (handle_send_garp), bi);
   vipd_bus_instance_sync (bi);
-  vipd_dbus_object_skeleton_set_instance (bi->object, bi->iface);
-  g_dbus_object_manager_server_export (server, G_DBUS_OBJECT_SKELETON (bi->object));
+  vipd_bus_instance_export (bi);
   return bi;
+}
+
+void
+vipd_bus_instance_export (VipdBusInstance *bi)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (bi->exported)
+    return;
+  bi->exported = vipd_bus_objects_add (bi->objects, bi->path, &instance_class, bi, &error);
+  if (!bi->exported)
+    vipd_log_instance (G_LOG_LEVEL_WARNING, vipd_vrrp_instance_get_name (bi->inst),
+                       "not on D-Bus (%s): another instance's name gives the same object path "
+                       "(every byte but letters, digits and _ is written _xx); rename one of "
+                       "them. VRRP runs regardless", error->message);
 }
 
 void
@@ -321,12 +531,8 @@ vipd_bus_instance_free (VipdBusInstance *bi)
 {
   if (bi == NULL)
     return;
-  g_signal_handlers_disconnect_by_data (bi->iface, bi);
-  ((CountersSkeleton *) bi->iface)->inst = NULL;
-  g_dbus_object_manager_server_unexport (bi->server, bi->path);
-  g_object_unref (bi->iface);
-  g_object_unref (bi->object);
-  g_object_unref (bi->server);
+  if (bi->exported)
+    vipd_bus_objects_remove (bi->objects, bi->path);
   g_free (bi->seen_nm_device);
   g_free (bi->path);
   g_free (bi);
@@ -365,18 +571,10 @@ changed_since (VipdBusInstance *bi, Seen *now)
 void
 vipd_bus_instance_sync (VipdBusInstance *bi)
 {
-  VipdDBusInstance *i = bi->iface;
+  GVariantBuilder changed;
+  gboolean first = !bi->synced;
+  gboolean any = FALSE;
   Seen now;
-  const VipdInstance *conf;
-  const VipdFsm *fsm;
-  VipdAddr owner;
-  g_auto (GStrv) vips = NULL;
-  char owner_text[VIPD_ADDR_STRLEN] = "";
-  const char *reason = "";
-  guint64 last;
-  const VipdConfig *config;
-  g_auto (GStrv) scripts = NULL;
-  g_autofree char *group = NULL;
 
   if (!changed_since (bi, &now))
     return;
@@ -384,55 +582,40 @@ vipd_bus_instance_sync (VipdBusInstance *bi)
   bi->synced = TRUE;
   g_free (bi->seen_nm_device);
   bi->seen_nm_device = g_strdup (vipd_vrrp_instance_get_nm_device (bi->inst));
-  conf = vipd_vrrp_instance_get_config (bi->inst);
-  fsm = vipd_vrrp_instance_get_fsm (bi->inst);
-  owner = vipd_vrrp_instance_get_owner (bi->inst);
-  vips = vipd_vrrp_instance_dup_vips (bi->inst);
-  last = vipd_vrrp_instance_get_last_transition (bi->inst, &reason);
-  config = vipd_daemon_get_config (bi->daemon);
-  scripts = vipd_bus_track_instance_scripts (config, conf);
-  group = vipd_bus_track_instance_group (config, conf);
-  if (vipd_addr_is_set (&owner))
-    vipd_addr_format (&owner, owner_text, sizeof owner_text);
-  vipd_dbus_instance_set_name (i, conf->name);
-  vipd_dbus_instance_set_interface (i, conf->interface);
-  vipd_dbus_instance_set_virtual_mac_interface (i, conf->use_vmac ? conf->vmac_name : "");
-  vipd_dbus_instance_set_virtual_router_id (i, (guchar) conf->vrid);
-  vipd_dbus_instance_set_version (i, (guchar) conf->version);
-  vipd_dbus_instance_set_family (i, conf->family == AF_INET6 ? "ipv6" : "ipv4");
-  vipd_dbus_instance_set_state (i, vipd_state_name (fsm->state));
-  vipd_dbus_instance_set_base_priority (i, fsm->cfg.priority);
-  vipd_dbus_instance_set_admin_priority (i, fsm->admin_priority);
-  vipd_dbus_instance_set_effective_priority (i, vipd_fsm_priority (fsm));
-  vipd_dbus_instance_set_preempt (i, fsm->cfg.preempt);
-  vipd_dbus_instance_set_advert_interval (i, (guint) fsm->cfg.adver_int_cs * 10);
-  vipd_dbus_instance_set_virtual_addresses (i, (const char *const *) vips);
-  vipd_dbus_instance_set_master_address (i, owner_text);
-  vipd_dbus_instance_set_master_priority (i, fsm->state == VIPD_STATE_MASTER
-                                                 ? vipd_fsm_priority (fsm)
-                                                 : fsm->master_priority);
-  vipd_dbus_instance_set_last_transition (i, last);
-  vipd_dbus_instance_set_last_transition_reason (i, reason);
-  vipd_dbus_instance_set_network_manager_device (i, vipd_vrrp_instance_get_nm_device (bi->inst));
-  vipd_dbus_instance_set_checksum_form (
-      i, vipd_csum_form_name (vipd_csum_form_for (
-             (guint8) conf->version, conf->family,
-             conf->v3_checksum_as_v2 == VIPD_TRISTATE_YES ? VIPD_CSUM_PLAIN : VIPD_CSUM_PSEUDO)));
-  /* v2 and IPv6 know a single form, so the other one is always refused. */
-  vipd_dbus_instance_set_checksum_strict (i, conf->version == 2 || conf->family == AF_INET6
-                                                 || conf->v3_checksum_strict == VIPD_TRISTATE_YES);
-  vipd_dbus_instance_set_sync_group (i, group);
-  vipd_dbus_instance_set_track_scripts (i, (const char *const *) scripts);
+  g_variant_builder_init (&changed, G_VARIANT_TYPE_VARDICT);
+  for (guint i = 0; i < N_ANNOUNCED; i++)
+    {
+      g_autoptr (GVariant) v = g_variant_ref_sink (properties[i].get (bi));
+      guint64 d = digest_of (v);
+
+      if (!first && d == bi->digest[i])
+        continue;
+      bi->digest[i] = d;
+      g_variant_builder_add (&changed, "{sv}", properties[i].name, v);
+      any = TRUE;
+    }
+  /* The first values go out with InterfacesAdded (or GetManagedObjects). */
+  if (any && !first && bi->exported)
+    g_dbus_connection_emit_signal (vipd_bus_objects_get_connection (bi->objects), NULL, bi->path,
+                                   "org.freedesktop.DBus.Properties", "PropertiesChanged",
+                                   g_variant_new ("(sa{sv}as)", VIPD_DBUS_IFACE_INSTANCE,
+                                                  &changed, NULL),
+                                   NULL);
+  else
+    g_variant_builder_clear (&changed);
 }
 
 void
 vipd_bus_instance_emit_state_changed (VipdBusInstance *bi, const VipdEventRecord *event)
 {
-  /* The skeleton sends PropertiesChanged from an idle; flushed here, it reaches the bus before
-   * the signal, so a client that caches properties (GDBusProxy) and reads State when
-   * StateChanged arrives sees the new state, not the old one. */
+  /* PropertiesChanged goes out first, so that a client that caches properties (GDBusProxy)
+   * and reads State when StateChanged arrives sees the new state, not the old one. */
   vipd_bus_instance_sync (bi);
-  g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (bi->iface));
-  vipd_dbus_instance_emit_state_changed (bi->iface, event->old_state, event->new_state,
-                                         event->reason);
+  if (!bi->exported)
+    return;
+  g_dbus_connection_emit_signal (vipd_bus_objects_get_connection (bi->objects), NULL, bi->path,
+                                 VIPD_DBUS_IFACE_INSTANCE, "StateChanged",
+                                 g_variant_new ("(sss)", event->old_state, event->new_state,
+                                                event->reason),
+                                 NULL);
 }

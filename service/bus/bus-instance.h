@@ -5,6 +5,7 @@
 
 #include <gio/gio.h>
 
+#include "bus-objects.h"
 #include "vipd-dbus-generated.h"
 #include "vrrp-daemon.h"
 
@@ -17,14 +18,17 @@ typedef struct _VipdBusInstance VipdBusInstance;
 char *vipd_bus_escape_name (const char *name);
 /* The object path of an instance called name. */
 char *vipd_bus_instance_path (const char *name);
-/* Creates and exports the object for inst on server. */
+/* Creates and exports the object for inst among objects. */
 VipdBusInstance *vipd_bus_instance_new (VipdDaemon *daemon, VipdVrrpInstance *inst,
-                                        GDBusObjectManagerServer *server);
+                                        VipdBusObjects *objects);
+/* Exports the object if it is not yet: another instance's name may have escaped to the same
+ * path (VI-1 and VI_2d1), and the one that came later waits until the path is free. */
+void vipd_bus_instance_export (VipdBusInstance *bi);
 /* Unexports and frees; NULL is allowed. */
 void vipd_bus_instance_free (VipdBusInstance *bi);
 VipdVrrpInstance *vipd_bus_instance_get_instance (VipdBusInstance *bi);
-/* Re-reads every property but Counters; the generated skeleton emits PropertiesChanged only
- * for values that differ. */
+/* Re-reads every property but Counters (always read live) when what they are made of moved;
+ * PropertiesChanged names only the values that differ. */
 void vipd_bus_instance_sync (VipdBusInstance *bi);
 /* Sends the properties that moved (State, LastTransition…) first, then StateChanged. */
 void vipd_bus_instance_emit_state_changed (VipdBusInstance *bi, const VipdEventRecord *event);

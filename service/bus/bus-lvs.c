@@ -11,7 +11,7 @@
 struct _VipdBusLvs
 {
   VipdDaemon *daemon;
-  GDBusObjectManagerServer *server;
+  VipdBusObjects *objects;
   GHashTable *vss; /* VS name -> VsObj* */
 };
 
@@ -225,7 +225,7 @@ rs_obj_free (gpointer p)
   RsObj *o = p;
 
   g_signal_handlers_disconnect_by_data (o->iface, o);
-  g_dbus_object_manager_server_unexport (o->owner->server, o->path);
+  vipd_bus_objects_remove (o->owner->objects, o->path);
   g_object_unref (o->iface);
   g_free (o->path);
   g_free (o->vs_name);
@@ -242,18 +242,6 @@ vs_obj_free (gpointer p)
   g_object_unref (o->iface);
   g_free (o->path);
   g_free (o);
-}
-
-static void
-export (VipdBusLvs *l, const char *path, gpointer iface, gboolean is_vs)
-{
-  g_autoptr (VipdDBusObjectSkeleton) object = vipd_dbus_object_skeleton_new (path);
-
-  if (is_vs)
-    vipd_dbus_object_skeleton_set_virtual_server (object, iface);
-  else
-    vipd_dbus_object_skeleton_set_real_server (object, iface);
-  g_dbus_object_manager_server_export (l->server, G_DBUS_OBJECT_SKELETON (object));
 }
 
 /* Objects follow the manager's virtual and real servers: gone ones removed, new ones added,
@@ -276,7 +264,7 @@ rebuild (VipdBusLvs *l)
       if (vs == NULL)
         {
           g_hash_table_remove_all (vo->rss);
-          g_dbus_object_manager_server_unexport (l->server, vo->path);
+          vipd_bus_objects_remove (l->objects, vo->path);
           g_hash_table_iter_remove (&iter);
           continue;
         }
@@ -299,7 +287,7 @@ rebuild (VipdBusLvs *l)
           vo->iface = vipd_dbus_virtual_server_skeleton_new ();
           vo->rss = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, rs_obj_free);
           sync_vs (l, vo, vs);
-          export (l, vo->path, vo->iface, TRUE);
+          vipd_bus_objects_add_skeleton (l->objects, vo->path, vo->iface);
           g_hash_table_insert (l->vss, g_strdup (vs_name), vo);
         }
       for (guint r = 0; r < rss->len; r++)
@@ -319,7 +307,7 @@ rebuild (VipdBusLvs *l)
               g_signal_connect (ro->iface, "handle-enable", G_CALLBACK (handle_enable), ro);
               g_signal_connect (ro->iface, "handle-set-weight", G_CALLBACK (handle_set_weight), ro);
               sync_rs (ro, rs);
-              export (l, ro->path, ro->iface, FALSE);
+              vipd_bus_objects_add_skeleton (l->objects, ro->path, ro->iface);
               g_hash_table_insert (vo->rss, ro->rs_name, ro);
             }
           else
@@ -355,13 +343,13 @@ on_rebuilt (VipdLvsManager *m, gpointer data)
 }
 
 VipdBusLvs *
-vipd_bus_lvs_new (VipdDaemon *daemon, GDBusObjectManagerServer *server)
+vipd_bus_lvs_new (VipdDaemon *daemon, VipdBusObjects *objects)
 {
   static const VipdLvsObserver observer = { on_changed, on_rebuilt };
   VipdBusLvs *l = g_new0 (VipdBusLvs, 1);
 
   l->daemon = daemon;
-  l->server = g_object_ref (server);
+  l->objects = objects;
   l->vss = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, vs_obj_free);
   rebuild (l);
   vipd_lvs_manager_set_observer (vipd_daemon_get_lvs (daemon), &observer, l);
@@ -382,9 +370,8 @@ vipd_bus_lvs_free (VipdBusLvs *l)
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &vo))
     {
       g_hash_table_remove_all (vo->rss);
-      g_dbus_object_manager_server_unexport (l->server, vo->path);
+      vipd_bus_objects_remove (l->objects, vo->path);
     }
   g_hash_table_destroy (l->vss);
-  g_object_unref (l->server);
   g_free (l);
 }

@@ -5,6 +5,8 @@
 
 #include <gio/gio.h>
 
+#include "bus-objects.h"
+
 #include "vrrp-daemon.h"
 
 G_BEGIN_DECLS
@@ -15,7 +17,7 @@ char *vipd_bus_vs_path (const char *vs_name);
 char *vipd_bus_rs_path (const char *vs_name, const char *rs_name);
 
 /* Exports the daemon's virtual servers and follows the LVS manager from then on. */
-VipdBusLvs *vipd_bus_lvs_new (VipdDaemon *daemon, GDBusObjectManagerServer *server);
+VipdBusLvs *vipd_bus_lvs_new (VipdDaemon *daemon, VipdBusObjects *objects);
 /* Unexports everything; NULL is allowed. */
 void vipd_bus_lvs_free (VipdBusLvs *lvs);
 

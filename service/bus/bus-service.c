@@ -7,6 +7,7 @@
 #include "bus-instance.h"
 #include "bus-lvs.h"
 #include "bus-names.h"
+#include "bus-objects.h"
 #include "bus-track.h"
 #include "log.h"
 #include "vipd-dbus-generated.h"
@@ -21,7 +22,7 @@ struct _VipdBusService
   VipdDaemon *daemon;
   GCancellable *cancellable;
   GDBusConnection *bus;
-  GDBusObjectManagerServer *server;
+  VipdBusObjects *objects; /* the ObjectManager and everything below it */
   VipdDBusManager *manager;
   GHashTable *instances; /* VipdVrrpInstance* -> VipdBusInstance* */
   VipdBusTrack *track;   /* track scripts and sync groups */
@@ -85,7 +86,7 @@ resync_instances (VipdBusService *s)
   VipdVrrpInstance *inst;
   VipdBusInstance *bi;
 
-  if (s->server == NULL)
+  if (s->objects == NULL)
     return;
   g_hash_table_iter_init (&iter, s->instances);
   while (g_hash_table_iter_next (&iter, (gpointer *) &inst, (gpointer *) &bi))
@@ -96,10 +97,13 @@ resync_instances (VipdBusService *s)
       inst = g_ptr_array_index (current, i);
       bi = lookup (s, inst);
       if (bi)
-        vipd_bus_instance_sync (bi);
+        {
+          vipd_bus_instance_export (bi);
+          vipd_bus_instance_sync (bi);
+        }
       else
         g_hash_table_insert (s->instances, inst,
-                             vipd_bus_instance_new (s->daemon, inst, s->server));
+                             vipd_bus_instance_new (s->daemon, inst, s->objects));
     }
 }
 
@@ -231,11 +235,7 @@ unexport (VipdBusService *s)
       g_signal_handlers_disconnect_by_data (s->manager, s);
       g_clear_object (&s->manager);
     }
-  if (s->server)
-    {
-      g_dbus_object_manager_server_set_connection (s->server, NULL);
-      g_clear_object (&s->server);
-    }
+  g_clear_pointer (&s->objects, vipd_bus_objects_free);
   if (s->bus)
     {
       g_clear_signal_handler (&s->closed_id, s->bus);
@@ -295,8 +295,15 @@ export (VipdBusService *s)
 {
   const VipdConfig *config = vipd_daemon_get_config (s->daemon);
   const char *router_id = config->global.router_id;
+  g_autoptr (GError) error = NULL;
 
-  s->server = g_dbus_object_manager_server_new (VIPD_DBUS_PATH);
+  s->objects = vipd_bus_objects_new (s->bus, VIPD_DBUS_PATH, &error);
+  if (s->objects == NULL)
+    {
+      vipd_log_instance (G_LOG_LEVEL_WARNING, NULL, "cannot export %s: %s; VRRP goes on "
+                         "without D-Bus", VIPD_DBUS_PATH, error->message);
+      return;
+    }
   s->manager = vipd_dbus_manager_skeleton_new ();
   vipd_dbus_manager_set_version (s->manager, VIPD_VERSION);
   vipd_dbus_manager_set_router_id (s->manager, router_id ? router_id : g_get_host_name ());
@@ -306,9 +313,9 @@ export (VipdBusService *s)
   g_signal_connect (s->manager, "handle-set-maintenance", G_CALLBACK (handle_set_maintenance), s);
   g_signal_connect (s->manager, "handle-get-events", G_CALLBACK (handle_get_events), s);
   resync_instances (s);
-  s->track = vipd_bus_track_new (s->daemon, s->server);
-  s->lvs = vipd_bus_lvs_new (s->daemon, s->server);
-  g_dbus_object_manager_server_set_connection (s->server, s->bus);
+  s->track = vipd_bus_track_new (s->daemon, s->objects);
+  s->lvs = vipd_bus_lvs_new (s->daemon, s->objects);
+  vipd_bus_objects_announce (s->objects);
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (s->manager), s->bus,
                                          VIPD_DBUS_PATH, NULL))
     vipd_log_instance (G_LOG_LEVEL_WARNING, NULL, "cannot export %s", VIPD_DBUS_IFACE_MANAGER);

@@ -9,7 +9,7 @@
 struct _VipdBusTrack
 {
   VipdDaemon *daemon;
-  GDBusObjectManagerServer *server;
+  VipdBusObjects *objects;
   GHashTable *scripts; /* name -> VipdDBusTrackScript* (exported) */
   GHashTable *groups;  /* name -> VipdDBusSyncGroup* (exported) */
 };
@@ -77,18 +77,6 @@ vipd_bus_track_instance_group (const VipdConfig *config, const VipdInstance *ins
   const VipdSyncGroup *g = vipd_config_find_group_of (config, inst->name);
 
   return g ? vipd_bus_group_path (g->name) : g_strdup ("/");
-}
-
-static void
-export_iface (VipdBusTrack *t, const char *path, gpointer iface, gboolean is_script)
-{
-  g_autoptr (VipdDBusObjectSkeleton) object = vipd_dbus_object_skeleton_new (path);
-
-  if (is_script)
-    vipd_dbus_object_skeleton_set_track_script (object, iface);
-  else
-    vipd_dbus_object_skeleton_set_sync_group (object, iface);
-  g_dbus_object_manager_server_export (t->server, G_DBUS_OBJECT_SKELETON (object));
 }
 
 static void
@@ -196,7 +184,7 @@ vipd_bus_track_rebuild (VipdBusTrack *t)
       {
         g_autofree char *path = vipd_bus_script_path (name);
 
-        g_dbus_object_manager_server_unexport (t->server, path);
+        vipd_bus_objects_remove (t->objects, path);
         g_hash_table_iter_remove (&iter);
       }
   g_hash_table_remove_all (keep);
@@ -208,7 +196,7 @@ vipd_bus_track_rebuild (VipdBusTrack *t)
       {
         g_autofree char *path = vipd_bus_group_path (name);
 
-        g_dbus_object_manager_server_unexport (t->server, path);
+        vipd_bus_objects_remove (t->objects, path);
         g_hash_table_iter_remove (&iter);
       }
 
@@ -222,7 +210,7 @@ vipd_bus_track_rebuild (VipdBusTrack *t)
           VipdDBusTrackScript *s = vipd_dbus_track_script_skeleton_new ();
 
           sync_script (t, conf, s);
-          export_iface (t, path, s, TRUE);
+          vipd_bus_objects_add_skeleton (t->objects, path, s);
           g_hash_table_insert (t->scripts, g_strdup (conf->name), s);
         }
     }
@@ -236,7 +224,7 @@ vipd_bus_track_rebuild (VipdBusTrack *t)
           VipdDBusSyncGroup *g = vipd_dbus_sync_group_skeleton_new ();
 
           sync_group (t, conf, g);
-          export_iface (t, path, g, FALSE);
+          vipd_bus_objects_add_skeleton (t->objects, path, g);
           g_hash_table_insert (t->groups, g_strdup (conf->name), g);
         }
     }
@@ -244,12 +232,12 @@ vipd_bus_track_rebuild (VipdBusTrack *t)
 }
 
 VipdBusTrack *
-vipd_bus_track_new (VipdDaemon *daemon, GDBusObjectManagerServer *server)
+vipd_bus_track_new (VipdDaemon *daemon, VipdBusObjects *objects)
 {
   VipdBusTrack *t = g_new0 (VipdBusTrack, 1);
 
   t->daemon = daemon;
-  t->server = g_object_ref (server);
+  t->objects = objects;
   t->scripts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   t->groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   vipd_bus_track_rebuild (t);
@@ -269,17 +257,16 @@ vipd_bus_track_free (VipdBusTrack *t)
     {
       g_autofree char *path = vipd_bus_script_path (name);
 
-      g_dbus_object_manager_server_unexport (t->server, path);
+      vipd_bus_objects_remove (t->objects, path);
     }
   g_hash_table_iter_init (&iter, t->groups);
   while (g_hash_table_iter_next (&iter, (gpointer *) &name, NULL))
     {
       g_autofree char *path = vipd_bus_group_path (name);
 
-      g_dbus_object_manager_server_unexport (t->server, path);
+      vipd_bus_objects_remove (t->objects, path);
     }
   g_hash_table_destroy (t->scripts);
   g_hash_table_destroy (t->groups);
-  g_object_unref (t->server);
   g_free (t);
 }

@@ -4,6 +4,8 @@
 
 #include <gio/gio.h>
 
+#include "bus-objects.h"
+
 #include "vrrp-daemon.h"
 
 G_BEGIN_DECLS
@@ -14,7 +16,7 @@ char *vipd_bus_script_path (const char *name);
 char *vipd_bus_group_path (const char *name);
 
 /* Exports one object per vrrp_script and vrrp_sync_group of the daemon's configuration. */
-VipdBusTrack *vipd_bus_track_new (VipdDaemon *daemon, GDBusObjectManagerServer *server);
+VipdBusTrack *vipd_bus_track_new (VipdDaemon *daemon, VipdBusObjects *objects);
 /* Unexports everything; NULL is allowed. */
 void vipd_bus_track_free (VipdBusTrack *track);
 /* After a reload: objects follow the new configuration (removed, added, updated). */

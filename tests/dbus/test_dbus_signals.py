@@ -12,7 +12,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import test_dbus as td  # noqa: E402
-from vipdbus import IFACE_I, PYTHON, ROOT, VIP, Node, conf_text, inst_path, wait_master  # noqa: E402
+from vipdbus import IFACE_I, IFACE_M, PYTHON, ROOT, VIP, Node, conf_text, inst_path, wait_master  # noqa: E402
 
 check = td.check
 PROPS = "org.freedesktop.DBus.Properties"
@@ -78,7 +78,99 @@ def case_sync_group_published(bed):
           % (group_at - first_state))
 
 
+def case_instance_objects(bed):
+    """An instance object is a plain registration read live, not a skeleton: what a client
+    sees must still be what a skeleton gave. A state change sends PropertiesChanged naming only
+    the properties that moved (never Counters), then StateChanged; Introspect, Get, GetAll and
+    GetManagedObjects agree; a wrong argument type or an unknown property is an error, and the
+    daemon goes on."""
+    n1 = Node(bed, "node1", conf_text("node1", 150))
+    n1.start_vipd()
+    wait_master(bed, n1)
+    path = inst_path("VI_1")
+    w = watch(bed, n1)
+    n1.call(path, IFACE_I, "Demote")
+    bed.wait_for(lambda: any(s["path"] == path and s["member"] == "StateChanged"
+                             for s in signals(w)), 10, "StateChanged of VI_1")
+    seen = [s for s in signals(w) if s["path"] == path]
+    changes = [s["args"][1] for s in seen if s["member"] == "PropertiesChanged"]
+    state_at = next(i for i, s in enumerate(seen) if s["member"] == "StateChanged")
+    first_change = next((i for i, s in enumerate(seen) if s["member"] == "PropertiesChanged"
+                         and s["args"][1].get("State") == "backup"), None)
+    check(first_change is not None and first_change < state_at,
+          "PropertiesChanged with State backup must come before StateChanged:\n%s" % seen)
+    check(seen[state_at]["args"][:2] == ["master", "backup"], "StateChanged %s" % seen[state_at])
+    moved = set().union(*changes)
+    check({"State", "LastTransition", "LastTransitionReason", "AdminPriority"} & moved
+          >= {"State", "LastTransition"}, "properties announced: %s" % sorted(moved))
+    check(not moved & {"Name", "Interface", "VirtualRouterId", "Version", "Family",
+                       "VirtualAddresses", "Counters", "ChecksumForm"},
+          "unchanged properties announced: %s" % sorted(moved))
+    # Introspection names the interface and its methods; the root lists the instance node.
+    xml = n1.call(path, "org.freedesktop.DBus.Introspectable", "Introspect")[0]
+    check('interface name="org.vipd.Vrrp1.Instance"' in xml and 'name="SetPriority"' in xml,
+          "Introspect of VI_1:\n%s" % xml)
+    root_xml = n1.call(ROOT, "org.freedesktop.DBus.Introspectable", "Introspect")[0]
+    check('<node name="instance"' in root_xml, "Introspect of the root:\n%s" % root_xml)
+    # GetAll, Get and GetManagedObjects give the same values.
+    props = n1.call(path, PROPS, "GetAll", "s", IFACE_I)[0]
+    objs = n1.call(ROOT, "org.freedesktop.DBus.ObjectManager", "GetManagedObjects")[0]
+    managed = objs[path][IFACE_I]
+    check(len(props) == 23 and set(props) == set(managed), "GetAll %s, managed %s"
+          % (sorted(props), sorted(managed)))
+    for name in ("State", "EffectivePriority", "VirtualAddresses", "TrackScripts", "SyncGroup"):
+        check(props[name]["data"] == managed[name]["data"] == n1.get("VI_1", name),
+              "%s: GetAll %s, managed %s" % (name, props[name], managed[name]))
+    check(props["Counters"]["data"]["adverts-tx"] > 0, "Counters %s" % props["Counters"])
+    # Bad calls: each one refused with its D-Bus error, nothing changed.
+    admin = n1.get("VI_1", "AdminPriority")
+    # busctl sends the signature it is given (gdbus would check it against Introspect first).
+    r = n1.call(path, IFACE_I, "SetPriority", "s", "high", check=False)
+    check(not isinstance(r, list) and "(y)" in r.stderr, "SetPriority('high'): %s"
+          % td.busctl_error(r))
+    r = n1.gcall(path, IFACE_I, "SetPriority", "byte 255")
+    check(r.returncode != 0 and "InvalidArgs" in r.stderr and "1-254" in r.stderr,
+          "SetPriority(255): %s" % r.stderr)
+    r = n1.gcall(path, IFACE_I, "Explode")
+    check(r.returncode != 0 and "UnknownMethod" in r.stderr, "Explode: %s" % r.stderr)
+    r = n1.gcall(path, PROPS, "Get", IFACE_I, "Secret")
+    check(r.returncode != 0 and "InvalidArgs" in r.stderr, "Get(Secret): %s" % r.stderr)
+    r = n1.gcall(path, PROPS, "Set", IFACE_I, "State", "<'master'>")
+    check(r.returncode != 0, "Set(State) accepted: %s" % r.stdout)
+    check(n1.get("VI_1", "AdminPriority") == admin and n1.state() == "backup",
+          "state after refused calls: %s, admin %s" % (n1.state(), n1.get("VI_1", "AdminPriority")))
+    bed.stop(w)
+
+
+def case_path_clash(bed):
+    """Two instance names that escape to one object path (VI-1 is VI_2d1): both run VRRP, the
+    first is on the bus, the second is named in a warning, and takes the path once a reload
+    frees it."""
+    clash = [("VI-1", "eth0", 51, VIP + "/24"), ("VI_2d1", "eth0", 52, "192.0.2.201/24")]
+    n1 = Node(bed, "node1", conf_text("node1", 150, instances=clash))
+    n1.start_vipd()
+    path = inst_path("VI_2d1")
+    bed.wait_for(lambda: n1.has_vip() and n1.has_vip("192.0.2.201"), 10, "both instances master")
+    objs = n1.call(ROOT, "org.freedesktop.DBus.ObjectManager", "GetManagedObjects")[0]
+    check(sorted(objs) == [path], "objects: %s" % sorted(objs))
+    check(objs[path][IFACE_I]["Name"]["data"] == "VI-1", "the path went to %s"
+          % objs[path][IFACE_I]["Name"])
+    log = open(n1.vipd.log_path).read()
+    check("VI_2d1" in log and "rename one" in log, "no warning naming the clash:\n%s" % log)
+    w = watch(bed, n1)
+    n1.write_conf(conf_text("node1", 150, instances=clash[1:]))
+    n1.call(ROOT, IFACE_M, "Reload")
+    bed.wait_for(lambda: n1.get("VI_2d1", "Name") == "VI_2d1", 5, "VI_2d1 on the bus")
+    bed.wait_for(lambda: [s["member"] for s in signals(w) if s["args"][:1] == [path]]
+                 == ["InterfacesRemoved", "InterfacesAdded"], 5,
+                 "InterfacesRemoved then InterfacesAdded of %s" % path)
+    check(n1.has_vip("192.0.2.201") and not n1.has_vip(), "VIPs after the reload")
+    bed.stop(w)
+
+
 if __name__ == "__main__":
     # test_dbus's runner (bed, skips, logs on failure) finds the case in its own module.
     td.case_sync_group_published = case_sync_group_published
+    td.case_instance_objects = case_instance_objects
+    td.case_path_clash = case_path_clash
     sys.exit(td.main())
