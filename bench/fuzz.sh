@@ -2,7 +2,8 @@
 # Long fuzzing runs of vipd's libFuzzer targets, each until it has executed RUNS inputs
 # (default 10 million) or hit MAX_SECONDS (default 3600). Prints the executions, the time and
 # the coverage of each; a crash stops with its reproducer in _build-fuzz/tests/fuzz/fuzz-artifacts/.
-# Usage: bench/fuzz.sh [TARGET...]   (targets: fuzz-packet fuzz-config; default both)
+# Usage: bench/fuzz.sh [TARGET...]   (targets: fuzz-packet fuzz-config fuzz-nd; default the first
+# two, the ten-million targets of the packet decoder and the configuration parser)
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,7 +15,7 @@ jobs=${JOBS:-1}
 "$top/tools/deps.sh" test
 [ -f "$build/build.ninja" ] || CC=clang meson setup "$build" "$top" -Dfuzzing=true \
     -Dbuildtype=debugoptimized >/dev/null
-ninja -C "$build" tests/fuzz/fuzz-packet tests/fuzz/fuzz-config >/dev/null
+ninja -C "$build" tests/fuzz/fuzz-packet tests/fuzz/fuzz-config tests/fuzz/fuzz-nd >/dev/null
 
 targets=${*:-fuzz-packet fuzz-config}
 for t in $targets; do

@@ -324,6 +324,7 @@ run_daemon (const VipdOptions *opts)
   sources[0] = g_unix_signal_add (SIGTERM, on_stop_signal, &run);
   sources[1] = g_unix_signal_add (SIGINT, on_stop_signal, &run);
   sources[2] = g_unix_signal_add (SIGHUP, on_reload_signal, &run);
+  vipd_daemon_set_system_bus (daemon, !opts->no_dbus);
   vipd_daemon_start (daemon);
   if (!opts->no_dbus)
     bus = vipd_bus_service_new (daemon);

@@ -35,6 +35,7 @@ struct _VipdBusService
 };
 
 static void connect_bus (VipdBusService *s);
+static void follow_track_timer (VipdBusService *s);
 
 /* --- the daemon's side --- */
 
@@ -114,7 +115,10 @@ on_instances_changed (VipdDaemon *d, gpointer user_data)
 
   resync_instances (s);
   if (s->track)
-    vipd_bus_track_rebuild (s->track);
+    {
+      vipd_bus_track_rebuild (s->track);
+      follow_track_timer (s);
+    }
 }
 
 static gboolean
@@ -126,6 +130,19 @@ sync_track (gpointer user_data)
   if (s->track)
     vipd_bus_track_sync (s->track);
   return G_SOURCE_CONTINUE;
+}
+
+/* Script runs are published once a second while there are scripts; without any, vipd does not
+ * wake up for it. */
+static void
+follow_track_timer (VipdBusService *s)
+{
+  gboolean scripts = vipd_daemon_get_config (s->daemon)->scripts->len > 0;
+
+  if (scripts && s->track_sync_id == 0)
+    s->track_sync_id = g_timeout_add_seconds (TRACK_SYNC_SECONDS, sync_track, s);
+  else if (!scripts)
+    g_clear_handle_id (&s->track_sync_id, g_source_remove);
 }
 
 /* --- Manager methods --- */
@@ -319,7 +336,7 @@ export (VipdBusService *s)
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (s->manager), s->bus,
                                          VIPD_DBUS_PATH, NULL))
     vipd_log_instance (G_LOG_LEVEL_WARNING, NULL, "cannot export %s", VIPD_DBUS_IFACE_MANAGER);
-  s->track_sync_id = g_timeout_add_seconds (TRACK_SYNC_SECONDS, sync_track, s);
+  follow_track_timer (s);
   s->name_id = g_bus_own_name_on_connection (s->bus, VIPD_DBUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE,
                                              on_name_acquired, on_name_lost, s, NULL);
 }

@@ -16,6 +16,7 @@
 #include <netlink/route/link.h>
 #include <string.h>
 
+#include "fd-watch.h"
 #include "nl-util.h"
 
 #ifndef IFF_LOWER_UP
@@ -176,7 +177,7 @@ vipd_link_monitor_new (const VipdLinkMonitorCallbacks *callbacks, gpointer user_
     }
   /* A link flap on a busy host produces bursts; a larger buffer makes overruns rare. */
   nl_socket_set_buffer_size (mon->events, 1 << 20, 0);
-  mon->source_id = g_unix_fd_add (nl_socket_get_fd (mon->events), G_IO_IN, on_readable, mon);
+  mon->source_id = vipd_fd_watch_add (nl_socket_get_fd (mon->events), G_IO_IN, on_readable, mon);
   return g_steal_pointer (&mon);
 }
 

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fd-watch.h"
 #include "nl-util.h"
 
 struct _VipdRaSocket
@@ -137,7 +138,7 @@ vipd_ra_socket_new (const char *ifname, VipdRaSolicitFunc func, gpointer user_da
   s->ifname = g_strdup (ifname);
   s->func = func;
   s->user_data = user_data;
-  s->watch = g_unix_fd_add (fd, G_IO_IN, readable, s);
+  s->watch = vipd_fd_watch_add (fd, G_IO_IN, readable, s);
   return g_steal_pointer (&s);
 }
 

@@ -10,6 +10,7 @@
 #include <netlink/route/addr.h>
 #include <string.h>
 
+#include "fd-watch.h"
 #include "nl-util.h"
 
 struct _VipdVipNetlink
@@ -334,7 +335,7 @@ open_renew_socket (VipdVipNetlink *nl, GError **error)
       nl->renew_sk = NULL;
       return FALSE;
     }
-  nl->watch_source = g_unix_fd_add (nl_socket_get_fd (nl->renew_sk), G_IO_IN, on_renew_readable, nl);
+  nl->watch_source = vipd_fd_watch_add (nl_socket_get_fd (nl->renew_sk), G_IO_IN, on_renew_readable, nl);
   return TRUE;
 }
 

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fd-watch.h"
 #include "nl-util.h"
 
 /* 60-byte IPv4 header plus 8 + 255 * 16 bytes of VRRP: anything larger is not ours. */
@@ -245,7 +246,7 @@ vipd_vrrp_socket_new (const char *ifname, int family, const VipdAddr *group, gbo
   ok = family == AF_INET ? setup_ipv4 (s, unicast_only, error) : setup_ipv6 (s, unicast_only, error);
   if (!ok)
     return NULL;
-  s->source_id = g_unix_fd_add (s->fd, G_IO_IN, on_readable, s);
+  s->source_id = vipd_fd_watch_add (s->fd, G_IO_IN, on_readable, s);
   return g_steal_pointer (&s);
 }
 

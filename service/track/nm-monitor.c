@@ -546,7 +546,7 @@ start_bus (VipdNmMonitor *nm)
 }
 
 VipdNmMonitor *
-vipd_nm_monitor_new (VipdNmMonitorChangedFunc changed, gpointer user_data)
+vipd_nm_monitor_new (VipdNmMonitorChangedFunc changed, gpointer user_data, gboolean use_bus)
 {
   VipdNmMonitor *nm = g_new0 (VipdNmMonitor, 1);
 
@@ -554,7 +554,8 @@ vipd_nm_monitor_new (VipdNmMonitorChangedFunc changed, gpointer user_data)
   nm->changed_data = user_data;
   nm->cancel = g_cancellable_new ();
   nm->devices = g_ptr_array_new_with_free_func (nm_device_free);
-  start_bus (nm);
+  if (use_bus)
+    start_bus (nm);
   return nm;
 }
 

@@ -23,8 +23,10 @@ typedef enum
  * itself appearing or leaving the bus); the caller asks again for what it needs. */
 typedef void (*VipdNmMonitorChangedFunc) (VipdNmMonitor *nm, gpointer user_data);
 
-/* Starts connecting to NetworkManager on the system bus in the background. */
-VipdNmMonitor *vipd_nm_monitor_new (VipdNmMonitorChangedFunc changed, gpointer user_data);
+/* Starts connecting to NetworkManager on the system bus in the background; with use_bus FALSE
+ * (vipd --no-dbus) it never does, and NetworkManager reads as not running. */
+VipdNmMonitor *vipd_nm_monitor_new (VipdNmMonitorChangedFunc changed, gpointer user_data,
+                                    gboolean use_bus);
 /* NULL is allowed. */
 void vipd_nm_monitor_free (VipdNmMonitor *nm);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VipdNmMonitor, vipd_nm_monitor_free)

@@ -195,6 +195,8 @@ queue_get (void)
     vipd_log_instance (G_LOG_LEVEL_WARNING, NULL,
                        "timerfd_create failed (%s): timers may fire late", g_strerror (errno));
   g_source_set_priority (&q->source, G_PRIORITY_HIGH);
+  /* Kept in the poll set while dispatched: see service/net/fd-watch.h. */
+  g_source_set_can_recurse (&q->source, TRUE);
   g_source_set_name (&q->source, "vipd deadlines");
   g_source_attach (&q->source, NULL);
   queue = q;

@@ -39,6 +39,7 @@ struct _VipdDaemon
   GPtrArray *instances;  /* VipdVrrpInstance*, owned */
   GHashTable *sockets;   /* key -> SocketEntry* */
   gboolean stopping;
+  gboolean no_system_bus; /* --no-dbus: NetworkManager is not followed either */
   guint handover_source;
   guint drain_source;
   guint64 handover_deadline;
@@ -464,11 +465,17 @@ add_instance (VipdDaemon *d, const VipdInstance *conf)
 }
 
 void
+vipd_daemon_set_system_bus (VipdDaemon *d, gboolean use)
+{
+  d->no_system_bus = !use;
+}
+
+void
 vipd_daemon_start (VipdDaemon *d)
 {
   d->notifier = vipd_notifier_new (&d->config->global);
   /* Asynchronous: what NetworkManager says arrives through on_nm_changed once it answers. */
-  d->nm = vipd_nm_monitor_new (on_nm_changed, d);
+  d->nm = vipd_nm_monitor_new (on_nm_changed, d, !d->no_system_bus);
   for (guint i = 0; i < d->config->instances->len; i++)
     add_instance (d, g_ptr_array_index (d->config->instances, i));
   vipd_instance_accept_sync (d->accept, d->instances);

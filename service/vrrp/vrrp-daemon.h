@@ -33,6 +33,9 @@ typedef struct
  * and maintenance mode across restarts. NULL with a GError when netlink cannot be opened. */
 VipdDaemon *vipd_daemon_new (VipdConfig *config, const char *config_path, const char *state_dir,
                              GError **error);
+/* Before vipd_daemon_start(): FALSE keeps the daemon off the system bus (NetworkManager is not
+ * followed). TRUE by default. */
+void vipd_daemon_set_system_bus (VipdDaemon *daemon, gboolean use);
 void vipd_daemon_set_observer (VipdDaemon *daemon, const VipdDaemonObserver *observer,
                                gpointer user_data);
 void vipd_daemon_free (VipdDaemon *daemon);

@@ -19,6 +19,7 @@ real interface. Cases:
   device_removed       eth0 removed from NetworkManager (DeviceRemoved) counts as absent again
   source_removed       eth0 losing its IPv4 address (what a NetworkManager reapply without it
                        does) faults the instance and says why; the address back -> master
+  no_dbus              vipd --no-dbus neither follows NetworkManager nor connects to the bus
 
 The VIP removed by another program (NetworkManager's `nmcli con up` / reapply does this) is
 covered by tests/netns/test_vrrp_vip_removed.py.
@@ -26,6 +27,7 @@ covered by tests/netns/test_vrrp_vip_removed.py.
 Exit 77 (skip) only when not root, without `ip netns`, dbus-daemon or python3-dbusmock.
 """
 
+import json
 import os
 import signal
 import subprocess
@@ -252,6 +254,31 @@ class NmTest(unittest.TestCase):
         self.assertEqual([l for l in out.splitlines()
                           if "NetworkManager" in l or "WARNING" in l or "CRITICAL" in l
                           or "rror" in l], [], out)
+
+    def test_no_dbus(self):
+        """--no-dbus keeps vipd off the system bus altogether: NetworkManager is not followed
+        (a disconnected eth0 does not fault the instance) and no connection on the bus is
+        vipd's, not even a retried one."""
+        self.node(conf())
+        self.start_nm()
+        self.add_eth0(DISCONNECTED)
+        self.n.start_vipd(extra=["--no-dbus"])
+        self.bed.wait_for(self.n.has_vip, BOUND, "the VIP on node1")
+        time.sleep(2.5)  # beyond NetworkManager's answer and one reconnection period (2 s)
+        self.assertTrue(self.n.has_vip(), self.n.vipd.output())
+        r = self.n.busctl("--json=short", "call", "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "ListNames")
+        names = [n for n in json.loads(r.stdout)["data"][0] if n.startswith(":")]
+        pids = set()
+        for name in names:
+            r = self.n.busctl("call", "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                              "org.freedesktop.DBus", "GetConnectionUnixProcessID", "s", name,
+                              check=False)
+            if r.returncode == 0:
+                pids.add(int(r.stdout.split()[1]))
+        self.assertTrue(pids, "no connection on the bus at all (the mock is one)")
+        self.assertNotIn(self.n.vipd.pid, pids, names)
+        self.assertNotIn("NetworkManager", self.n.vipd.output())
 
     def test_late_and_restart(self):
         self.node(conf())
