@@ -60,12 +60,14 @@ entry_iface_name (const Entry *e)
 static GVariant *
 entry_interfaces (const Entry *e)
 {
+  /* A skeleton's properties come as a full reference, get_all's as a floating one. */
+  g_autoptr (GVariant) props = e->skeleton
+                                   ? g_dbus_interface_skeleton_get_properties (e->skeleton)
+                                   : g_variant_ref_sink (e->klass->get_all (e->data));
   GVariantBuilder b;
 
   g_variant_builder_init (&b, G_VARIANT_TYPE ("a{sa{sv}}"));
-  g_variant_builder_add (&b, "{s@a{sv}}", entry_iface_name (e),
-                         e->skeleton ? g_dbus_interface_skeleton_get_properties (e->skeleton)
-                                     : e->klass->get_all (e->data));
+  g_variant_builder_add (&b, "{s@a{sv}}", entry_iface_name (e), props);
   return g_variant_builder_end (&b);
 }
 
