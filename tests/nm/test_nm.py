@@ -165,6 +165,15 @@ class NmTest(unittest.TestCase):
         self.n.start_vipd()
         self.n.wait_on_bus()
 
+    def start_activated_master(self):
+        """node1 with conf(), NetworkManager with eth0 activated, vipd master."""
+        self.node(conf())
+        self.start_nm()
+        self.add_eth0(ACTIVATED)
+        self.start_vipd()
+        self.wait_prop("NetworkManagerDevice", "activated")
+        self.wait_prop("State", "master")
+
     def vipctl_status(self):
         r = vipdbus.run_as(self.bed, "node1", [VIPCTL, "status"], self.n.env())
         return r.stdout.splitlines()
@@ -172,12 +181,7 @@ class NmTest(unittest.TestCase):
     # --- cases ------------------------------------------------------------------------------
 
     def test_device_disconnected(self):
-        self.node(conf())
-        self.start_nm()
-        self.add_eth0(ACTIVATED)
-        self.start_vipd()
-        self.wait_prop("NetworkManagerDevice", "activated")
-        self.wait_prop("State", "master")
+        self.start_activated_master()
         self.assertTrue(self.n.has_vip())
         lines = self.vipctl_status()
         self.assertEqual(lines[0].split()[-1], "NETWORKMANAGER", lines)
@@ -307,12 +311,7 @@ class NmTest(unittest.TestCase):
                           and "is running" in l].__len__(), 2, self.n.vipd.output())
 
     def test_bus_restart(self):
-        self.node(conf())
-        self.start_nm()
-        self.add_eth0(ACTIVATED)
-        self.start_vipd()
-        self.wait_prop("NetworkManagerDevice", "activated")
-        self.wait_prop("State", "master")
+        self.start_activated_master()
         self.n.bus.kill()
         self.bed.stop(self.nm, signal.SIGTERM, 5)
         self.n.bus.start()
@@ -325,12 +324,7 @@ class NmTest(unittest.TestCase):
         self.assertTrue(self.n.vipd.running())
 
     def test_restart_replaced(self):
-        self.node(conf())
-        self.start_nm()
-        self.add_eth0(ACTIVATED)
-        self.start_vipd()
-        self.wait_prop("NetworkManagerDevice", "activated")
-        self.wait_prop("State", "master")
+        self.start_activated_master()
         old = self.nm
         self.start_nm(DISCONNECTED)
         self.wait_prop("State", "fault")
