@@ -71,11 +71,55 @@ def skip_reason():
     return None
 
 
+def _lock_pid(n):
+    """The PID in display n's lock file; None without one, 0 when unreadable."""
+    try:
+        with open("/tmp/.X%d-lock" % n) as f:
+            return int(f.read().strip() or 0)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return 0
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
 def free_display():
+    """A display number nobody uses: first one without any trace, else one whose lock names a
+    process that is gone (an X server killed before it could clean up; Xvfb replaces such a
+    lock and its socket)."""
     for n in range(90, 200):
-        if not os.path.exists("/tmp/.X%d-lock" % n) and not os.path.exists("/tmp/.X11-unix/X%d" % n):
+        if _lock_pid(n) is None and not os.path.exists("/tmp/.X11-unix/X%d" % n):
             return n
-    raise RuntimeError("no free X display number")
+    for n in range(90, 200):
+        pid = _lock_pid(n)
+        if pid and not _alive(pid):
+            return n
+    raise RuntimeError("no free X display number (90-199 all taken by running X servers)")
+
+
+def start_xvfb(bed):
+    """Xvfb in the bed's client namespace; (display, process) once its lock names it."""
+    n = free_display()
+    proc = bed.start("client", [XVFB, ":%d" % n, "-screen", "0", "800x600x24", "-nolisten",
+                                "tcp", "-noreset"], bed.log("xvfb"))
+    bed.wait_for(lambda: proc.running() and _lock_pid(n) == proc.pid, 10, "Xvfb on :%d" % n)
+    return ":%d" % n, proc
+
+
+def stop_xvfb(bed, proc):
+    """SIGTERM, so that Xvfb removes its lock and socket (the bed's teardown kills with
+    SIGKILL, which leaves them behind for every later run to step over)."""
+    if proc is not None and proc.running():
+        bed.stop(proc, signal.SIGTERM, 5)
 
 
 class ConsoleTests(unittest.TestCase):
@@ -97,12 +141,7 @@ class ConsoleTests(unittest.TestCase):
             cls.node2.wait_on_bus()
             cls.bed.wait_for(lambda: cls.node2.state() == "backup", 10, "node2 backup")
 
-            cls.display = ":%d" % free_display()
-            cls.xvfb = cls.bed.start("client", [XVFB, cls.display, "-screen", "0", "800x600x24",
-                                                "-nolisten", "tcp", "-noreset"],
-                                     cls.bed.log("xvfb"))
-            lock = "/tmp/.X%s-lock" % cls.display[1:]
-            cls.bed.wait_for(lambda: os.path.exists(lock) and cls.xvfb.running(), 10, "Xvfb")
+            cls.display, cls.xvfb = start_xvfb(cls.bed)
             cls.session_sock = os.path.join(cls.bed.tmpdir, "session.sock")
             cls.session = cls.bed.start("client", [DBUS_DAEMON, "--session", "--nofork",
                                                    "--nopidfile", "--address",
@@ -113,11 +152,13 @@ class ConsoleTests(unittest.TestCase):
             os.makedirs(cls.config_home, exist_ok=True)
         except BaseException:
             cls.bed.dump_logs()
+            stop_xvfb(cls.bed, getattr(cls, "xvfb", None))
             cls.bed.teardown()
             raise
 
     @classmethod
     def tearDownClass(cls):
+        stop_xvfb(cls.bed, getattr(cls, "xvfb", None))
         cls.bed.teardown()
 
     def env(self, dark=False):

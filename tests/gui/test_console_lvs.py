@@ -100,12 +100,7 @@ class LvsPageTests(unittest.TestCase):
             cls.node1 = Node(cls.bed, "node1", conf_text("node1", 150, state="MASTER") + "\n" + LVS)
             cls.node1.start_vipd()
             wait_master(cls.bed, cls.node1)
-            cls.display = ":%d" % tc.free_display()
-            cls.xvfb = cls.bed.start("client", [tc.XVFB, cls.display, "-screen", "0",
-                                                "800x600x24", "-nolisten", "tcp", "-noreset"],
-                                     cls.bed.log("xvfb"))
-            lock = "/tmp/.X%s-lock" % cls.display[1:]
-            cls.bed.wait_for(lambda: os.path.exists(lock) and cls.xvfb.running(), 10, "Xvfb")
+            cls.display, cls.xvfb = tc.start_xvfb(cls.bed)
             cls.session_sock = os.path.join(cls.bed.tmpdir, "session.sock")
             cls.session = cls.bed.start("client", [tc.DBUS_DAEMON, "--session", "--nofork",
                                                    "--nopidfile", "--address",
@@ -116,11 +111,13 @@ class LvsPageTests(unittest.TestCase):
             os.makedirs(cls.config_home, exist_ok=True)
         except BaseException:
             cls.bed.dump_logs()
+            tc.stop_xvfb(cls.bed, getattr(cls, "xvfb", None))
             cls.bed.teardown()
             raise
 
     @classmethod
     def tearDownClass(cls):
+        tc.stop_xvfb(cls.bed, getattr(cls, "xvfb", None))
         cls.bed.teardown()
 
     def start_console(self, tag, dark=False, user=None, env_extra=None, report_dir=None):
