@@ -10,8 +10,8 @@
 typedef struct
 {
   char *path;
-  GDBusInterfaceSkeleton *skeleton; /* or: */
-  const VipdBusObjectClass *klass;
+  GDBusInterfaceSkeleton *skeleton; /* either an interface skeleton, */
+  const VipdBusObjectClass *klass;  /* or a registration read through klass */
   gpointer data;
   guint registration;
 } Entry;
@@ -91,7 +91,6 @@ om_method_call (GDBusConnection *bus, const char *sender, const char *path, cons
   g_hash_table_iter_init (&iter, o->entries);
   while (g_hash_table_iter_next (&iter, NULL, &entry))
     g_ptr_array_add (sorted, entry);
-
   /* In path order, so that every caller sees the same listing. */
   g_ptr_array_sort (sorted, compare_paths);
   g_variant_builder_init (&b, G_VARIANT_TYPE ("(a{oa{sa{sv}}})"));
