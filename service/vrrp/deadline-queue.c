@@ -137,13 +137,14 @@ static gboolean
 queue_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
 {
   Queue *q = (Queue *) source;
-  guint64 expirations = 0;
   guint64 now;
   guint budget;
 
-  if (q->fd >= 0 && read (q->fd, &expirations, sizeof expirations) != sizeof expirations)
-    return G_SOURCE_CONTINUE; /* re-armed since the poll: not due yet */
-  q->armed = VIPD_DEADLINE_NEVER - 1; /* forces arm() below to set the timer again */
+  /* No read() of the expiration count: the timerfd_settime() that arm() below always makes
+   * (armed is forced to a value no deadline has) resets it, so the descriptor is not readable
+   * again until the next expiry. That saves a system call on every wake-up. If the timer was
+   * re-armed since the poll, nothing is due and the loop below runs nothing. */
+  q->armed = VIPD_DEADLINE_NEVER - 1;
   /* Callbacks may arm, disarm or free any deadline (and add new ones). Each due deadline
    * leaves the heap before its callback runs; one that re-arms itself in the past waits for
    * the next dispatch, so that a loop of them cannot starve the main loop. */

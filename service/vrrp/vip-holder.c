@@ -79,7 +79,12 @@ load_schedule (VipdVipHolder *h, const VipdInstance *inst, const VipdGlobalDefs 
  * whatever the number of instances, each batch one datagram (vipd_vip_renew), instead of one
  * request per instance spread over the period. A holder is renewed every 1/4 to 1/2 of its
  * lifetime, so a killed daemon's VIPs still expire within one lifetime, and a renewal delayed
- * by a busy machine has half a lifetime (at least 1 s) before the VIP would expire. */
+ * by a busy machine has half a lifetime (at least 1 s) before the VIP would expire.
+ *
+ * The tick may fire that quarter early (vipd_deadline_set_early): on an active master an
+ * advert wakes the daemon at least once an advert interval, and the renewal rides along on
+ * that wake-up instead of taking one of its own. The batch is flushed before the tick returns,
+ * so a renewal costs one datagram and no extra main-loop iteration. */
 static GPtrArray *renewing; /* VipdVipHolder, held with a finite lifetime */
 static VipdDeadline *renew_tick;
 static guint64 renew_tick_at = VIPD_DEADLINE_NEVER;
@@ -93,9 +98,10 @@ renew_period_us (const VipdVipHolder *h)
 static void
 renew_now (VipdVipHolder *h, guint64 now_us)
 {
-  /* Queued, not sent: the batch goes out in one datagram from an idle callback, and the kernel
-   * answers only failures (logged by vipd_vip_holder_renew_failed). A failed renewal is retried
-   * at the next tick; a VIP that expires first is restored by vipd_vip_holder_address_removed. */
+  /* Queued, not sent: the batch goes out in one datagram once the tick has queued every holder
+   * due (renew_tick_fired), and the kernel answers only failures (logged by
+   * vipd_vip_holder_renew_failed). A failed renewal is retried at the next tick; a VIP that
+   * expires first is restored by vipd_vip_holder_address_removed. */
   for (guint i = 0; i < h->vips->len; i++)
     {
       const VipEntry *e = &g_array_index (h->vips, VipEntry, i);
@@ -107,11 +113,14 @@ renew_now (VipdVipHolder *h, guint64 now_us)
   h->renewed_at = now_us;
 }
 
+/* at_us is the earliest holder's renewal deadline; early_us the quarter lifetime it may come
+ * sooner. Once renew_tick_fired has run, every holder is more than a quarter lifetime before its
+ * deadline, so the tick it re-arms is not yet inside its window and cannot loop. */
 static void
-arm_renew_tick (guint64 at_us)
+arm_renew_tick (guint64 at_us, guint64 early_us)
 {
   renew_tick_at = at_us;
-  vipd_deadline_set (renew_tick, at_us);
+  vipd_deadline_set_early (renew_tick, at_us, early_us);
 }
 
 static void
@@ -119,6 +128,9 @@ renew_tick_fired (gpointer user_data)
 {
   guint64 now = (guint64) g_get_monotonic_time ();
   guint64 next = VIPD_DEADLINE_NEVER;
+
+  guint64 early = 0;
+  VipdVipNetlink *flushed = NULL;
 
   (void) user_data;
   renew_tick_at = VIPD_DEADLINE_NEVER;
@@ -129,9 +141,24 @@ renew_tick_fired (gpointer user_data)
 
       if (h->renewed_at + period <= now + period / 2)
         renew_now (h, now);
-      next = MIN (next, h->renewed_at + period);
+      if (h->renewed_at + period < next)
+        {
+          next = h->renewed_at + period;
+          early = period / 2;
+        }
     }
-  arm_renew_tick (next);
+  /* Holders share their daemon's netlink handle: in practice this is one flush. */
+  for (guint i = 0; i < renewing->len; i++)
+    {
+      VipdVipHolder *h = g_ptr_array_index (renewing, i);
+
+      if (h->renewed_at == now && h->nl != flushed)
+        {
+          vipd_vip_renew_flush (h->nl);
+          flushed = h->nl;
+        }
+    }
+  arm_renew_tick (next, early);
 }
 
 static void
@@ -150,7 +177,7 @@ renewing_add (VipdVipHolder *h)
   h->renewing = TRUE;
   due = h->renewed_at + renew_period_us (h);
   if (due < renew_tick_at)
-    arm_renew_tick (due);
+    arm_renew_tick (due, renew_period_us (h) / 2);
 }
 
 static void

@@ -202,10 +202,14 @@ static void
 send_advert (VipdVrrpInstance *inst, guint8 priority)
 {
   const VipdInstance *conf = inst->conf;
-  g_autofree VipdAdvert *adv = g_new0 (VipdAdvert, 1);
+  VipdAdvert storage;
+  VipdAdvert *adv = &storage;
 
   if (inst->sock == NULL || !vipd_addr_is_set (&inst->src))
     return;
+  /* The header fields only: the encoder reads addrs[0..naddrs), filled below, and zeroing all
+   * 255 slots (6 kB) on every advert cost more than the rest of the packet. */
+  memset (adv, 0, G_STRUCT_OFFSET (VipdAdvert, addrs));
   adv->version = (guint8) conf->version;
   adv->type = VIPD_VRRP_TYPE_ADVERT;
   adv->vrid = (guint8) conf->vrid;

@@ -183,6 +183,43 @@ test_early_window (void)
   g_array_unref (order);
 }
 
+/* The dispatch does not read the timerfd: re-arming it must leave nothing to dispatch, both when
+ * another deadline is still queued and when the heap is empty (a busy loop would show here as
+ * a pending main context). */
+static void
+test_quiet_after_dispatch (void)
+{
+  Probe a, b;
+  GArray *order = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint64 now = (guint64) g_get_monotonic_time ();
+
+  a = (Probe) { .index = 0, .order = order };
+  b = (Probe) { .index = 1, .order = order };
+  a.d = vipd_deadline_new (on_fire, &a);
+  b.d = vipd_deadline_new (on_fire, &b);
+  a.when = now + 20000;
+  b.when = now + 300000;
+  vipd_deadline_set (a.d, a.when);
+  vipd_deadline_set (b.d, b.when);
+  run_until (order, 1);
+  g_assert_cmpuint (a.fired, ==, 1);
+  g_assert_false (g_main_context_pending (NULL));
+  run_until (order, 2);
+  g_assert_cmpuint (b.fired, ==, 1);
+  g_assert_cmpuint (b.fired_at, >=, b.when);
+  g_assert_false (g_main_context_pending (NULL));
+  /* Armed again after a quiet spell: the descriptor still wakes the loop. */
+  a.when = (guint64) g_get_monotonic_time () + 20000;
+  vipd_deadline_set (a.d, a.when);
+  run_until (order, 3);
+  g_assert_cmpuint (a.fired, ==, 2);
+  g_assert_cmpuint (a.fired_at, >=, a.when);
+  g_assert_false (g_main_context_pending (NULL));
+  vipd_deadline_free (a.d);
+  vipd_deadline_free (b.d);
+  g_array_unref (order);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -190,5 +227,6 @@ main (int argc, char **argv)
   g_test_add_func ("/deadline-queue/order", test_order);
   g_test_add_func ("/deadline-queue/rearm-disarm-free", test_rearm_disarm_free);
   g_test_add_func ("/deadline-queue/early-window", test_early_window);
+  g_test_add_func ("/deadline-queue/quiet-after-dispatch", test_quiet_after_dispatch);
   return g_test_run ();
 }
