@@ -10,7 +10,6 @@
 #include <netlink/route/addr.h>
 #include <string.h>
 
-#include "fd-watch.h"
 #include "nl-util.h"
 
 struct _VipdVipNetlink
@@ -20,9 +19,10 @@ struct _VipdVipNetlink
    * each time (if_nametoindex: a socket, an ioctl and a close); the daemon forgets the whole
    * table on every link event, and a failed request forgets it too. */
   GHashTable *ifindex;
+  guint32 generation; /* bumped when ifindex is forgotten: built renewals are stale then */
 
   /* Lifetime renewals: RTM_NEWADDR replace requests packed into one datagram on a socket of
-   * their own, sent from an idle callback, without NLM_F_ACK. The kernel handles route netlink
+   * their own, sent by vipd_vip_renew_flush (or else from an idle callback), without NLM_F_ACK. The kernel handles route netlink
    * requests inside sendmsg() and answers only the failed ones (an NLMSG_ERROR carrying the
    * request's sequence number), so a thousand renewals cost one send and no ack per VIP. */
   struct nl_sock *renew_sk;
@@ -30,15 +30,23 @@ struct _VipdVipNetlink
   GArray *pending;      /* PendingRenewal: the requests of the batch, by sequence number */
   guint32 renew_seq;
   guint flush_source;
-  guint watch_source;
   VipdVipRenewFailedFunc renew_failed;
+};
+
+struct _VipdVipRenewal
+{
+  guint32 generation; /* nl->generation when built */
+  guint32 lifetime_s;
+  char *log_name;
+  char *vip_text; /* "192.0.2.50/24 on eth0" */
+  guint32 len;    /* of the request in msg, before padding */
+  guint8 msg[];   /* the RTM_NEWADDR request; nlmsg_seq is set when it is queued */
 };
 
 typedef struct
 {
   guint32 seq;
-  char *log_name;
-  char *vip_text; /* "192.0.2.50/24 on eth0" */
+  VipdVipRenewal *r; /* a reference: names the VIP if the kernel refuses it */
 } PendingRenewal;
 
 /* The kernel takes a datagram of at most its send buffer; flush well below the default. */
@@ -49,8 +57,23 @@ pending_renewal_clear (gpointer data)
 {
   PendingRenewal *p = data;
 
-  g_free (p->log_name);
-  g_free (p->vip_text);
+  vipd_vip_renewal_unref (p->r);
+}
+
+static void
+renewal_clear (gpointer data)
+{
+  VipdVipRenewal *r = data;
+
+  g_free (r->log_name);
+  g_free (r->vip_text);
+}
+
+void
+vipd_vip_renewal_unref (VipdVipRenewal *r)
+{
+  if (r != NULL)
+    g_rc_box_release_full (r, renewal_clear);
 }
 
 VipdVipNetlink *
@@ -74,7 +97,6 @@ vipd_vip_netlink_free (VipdVipNetlink *nl)
     return;
   vipd_vip_renew_flush (nl);
   g_clear_handle_id (&nl->flush_source, g_source_remove);
-  g_clear_handle_id (&nl->watch_source, g_source_remove);
   if (nl->renew_sk != NULL)
     nl_socket_free (nl->renew_sk);
   vipd_nl_sock_close (&nl->sock);
@@ -94,6 +116,7 @@ void
 vipd_vip_netlink_forget_interfaces (VipdVipNetlink *nl)
 {
   g_hash_table_remove_all (nl->ifindex);
+  nl->generation++;
 }
 
 static gboolean
@@ -236,11 +259,12 @@ static void
 report_renew_failure (VipdVipNetlink *nl, const PendingRenewal *p, const char *reason)
 {
   g_autofree char *message = g_strdup_printf ("cannot renew the lifetime of %s: %s (retried at "
-                                              "the next renewal)", p->vip_text, reason);
+                                              "the next renewal)",
+                                              p->r != NULL ? p->r->vip_text : "a VIP", reason);
 
   vipd_vip_netlink_forget_interfaces (nl);
   if (nl->renew_failed != NULL)
-    nl->renew_failed (p->log_name, message);
+    nl->renew_failed (p->r != NULL ? p->r->log_name : NULL, message);
   else
     g_warning ("%s", message);
 }
@@ -271,7 +295,7 @@ on_renew_error (struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 {
   VipdVipNetlink *nl = arg;
   PendingRenewal *p = find_pending (nl, err->msg.nlmsg_seq);
-  PendingRenewal unknown = { .log_name = NULL, .vip_text = (char *) "a VIP" };
+  PendingRenewal unknown = { .r = NULL };
 
   (void) nla;
   if (err->error != 0)
@@ -279,11 +303,14 @@ on_renew_error (struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
   return NL_SKIP;
 }
 
-/* Reads the kernel's answers to renewals without blocking. */
+/* Reads the kernel's answers to renewals without blocking. The kernel handles route netlink
+ * requests inside sendmsg(), so every answer to a batch is queued when nl_sendto() returns and
+ * this one read after it takes them all: the socket needs no watch in the main loop (one
+ * descriptor less in every poll). */
 static void
 drain_renew_errors (VipdVipNetlink *nl)
 {
-  /* Bounded: one answer per queued request at most, and the rest waits for the fd watch. */
+  /* Bounded: one answer per queued request at most. */
   for (guint i = 0; i <= nl->pending->len + 1; i++)
     {
       int rc = nl_recvmsgs_default (nl->renew_sk);
@@ -297,15 +324,6 @@ drain_renew_errors (VipdVipNetlink *nl)
         g_warning ("VIP renewals: reading the kernel's answers: %s", nl_geterror (rc));
       break;
     }
-}
-
-static gboolean
-on_renew_readable (int fd, GIOCondition cond, gpointer user_data)
-{
-  (void) fd;
-  (void) cond;
-  drain_renew_errors (user_data);
-  return G_SOURCE_CONTINUE;
 }
 
 static gboolean
@@ -335,7 +353,6 @@ open_renew_socket (VipdVipNetlink *nl, GError **error)
       nl->renew_sk = NULL;
       return FALSE;
     }
-  nl->watch_source = vipd_fd_watch_add (nl_socket_get_fd (nl->renew_sk), G_IO_IN, on_renew_readable, nl);
   return TRUE;
 }
 
@@ -377,51 +394,92 @@ vipd_vip_netlink_renew_port (VipdVipNetlink *nl)
   return nl_socket_get_local_port (nl->renew_sk);
 }
 
-gboolean
-vipd_vip_renew (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip, guint32 lifetime_s,
-                const char *log_name, GError **error)
+/* Builds the renewal request for vip through libnl, once per cache. */
+static VipdVipRenewal *
+build_renewal (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip, guint32 lifetime_s,
+               const char *log_name, GError **error)
 {
   g_autoptr (RtnlAddr) ra = NULL;
   struct nl_msg *msg = NULL;
   struct nlmsghdr *h;
-  PendingRenewal p = { 0 };
-  static const guint8 pad[NLMSG_ALIGNTO] = { 0 };
+  VipdVipRenewal *r;
   char buf[VIPD_ADDR_STRLEN];
   int rc;
 
-  if (!open_renew_socket (nl, error))
-    return FALSE;
   ra = build_add (nl, ifname, vip, lifetime_s, error);
   if (ra == NULL)
-    return FALSE;
+    return NULL;
   /* NLM_F_CREATE (added by libnl) with NLM_F_REPLACE: a VIP that went missing comes back. */
   rc = rtnl_addr_build_add_request (ra, NLM_F_REPLACE, &msg);
   if (rc < 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot build a renewal of a VIP on %s: %s",
                    ifname, nl_geterror (rc));
-      return FALSE;
+      return NULL;
     }
-  if (nl->batch->len > 0 && nl->batch->len + nlmsg_hdr (msg)->nlmsg_len > RENEW_BATCH_MAX)
-    vipd_vip_renew_flush (nl);
   h = nlmsg_hdr (msg);
   h->nlmsg_flags |= NLM_F_REQUEST; /* no NLM_F_ACK: only failures are answered */
-  h->nlmsg_seq = ++nl->renew_seq;
   h->nlmsg_pid = 0;
-  g_byte_array_append (nl->batch, (const guint8 *) h, h->nlmsg_len);
-  g_byte_array_append (nl->batch, pad, NLMSG_ALIGN (h->nlmsg_len) - h->nlmsg_len);
+  r = g_rc_box_alloc0 (sizeof *r + NLMSG_ALIGN (h->nlmsg_len));
+  r->generation = nl->generation;
+  r->lifetime_s = lifetime_s;
+  r->log_name = g_strdup (log_name);
+  r->vip_text = g_strdup_printf ("%s/%u on %s", vipd_addr_format (&vip->addr, buf, sizeof buf),
+                                 vip->prefix_len, ifname);
+  r->len = h->nlmsg_len;
+  memcpy (r->msg, h, h->nlmsg_len);
   nlmsg_free (msg);
+  return r;
+}
+
+/* Appends r to the batch under a new sequence number, keeping a reference in pending. */
+static void
+queue_renewal (VipdVipNetlink *nl, VipdVipRenewal *r)
+{
+  PendingRenewal p = { 0 };
+  guint offset;
+
+  if (nl->batch->len > 0 && nl->batch->len + NLMSG_ALIGN (r->len) > RENEW_BATCH_MAX)
+    vipd_vip_renew_flush (nl);
   if (nl->pending->len > 0
-      && g_array_index (nl->pending, PendingRenewal, nl->pending->len - 1).seq > nl->renew_seq)
-    vipd_vip_renew_flush (nl); /* the sequence wrapped: keep the array sorted */
+      && g_array_index (nl->pending, PendingRenewal, nl->pending->len - 1).seq > nl->renew_seq + 1)
+    vipd_vip_renew_flush (nl); /* the sequence wraps: keep the array sorted */
+  offset = nl->batch->len;
+  g_byte_array_append (nl->batch, r->msg, NLMSG_ALIGN (r->len)); /* padding zeroed at build */
+  ((struct nlmsghdr *) (gpointer) (nl->batch->data + offset))->nlmsg_seq = ++nl->renew_seq;
   p.seq = nl->renew_seq;
-  p.log_name = g_strdup (log_name);
-  p.vip_text = g_strdup_printf ("%s/%u on %s", vipd_addr_format (&vip->addr, buf, sizeof buf),
-                                vip->prefix_len, ifname);
+  p.r = g_rc_box_acquire (r);
   g_array_append_val (nl->pending, p);
   if (nl->flush_source == 0)
     nl->flush_source = g_idle_add_full (G_PRIORITY_DEFAULT, flush_idle, nl, NULL);
+}
+
+gboolean
+vipd_vip_renew_cached (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip,
+                       guint32 lifetime_s, const char *log_name, VipdVipRenewal **cache,
+                       GError **error)
+{
+  if (!open_renew_socket (nl, error))
+    return FALSE;
+  if (*cache != NULL && ((*cache)->generation != nl->generation || (*cache)->lifetime_s != lifetime_s))
+    g_clear_pointer (cache, vipd_vip_renewal_unref);
+  if (*cache == NULL)
+    *cache = build_renewal (nl, ifname, vip, lifetime_s, log_name, error);
+  if (*cache == NULL)
+    return FALSE;
+  queue_renewal (nl, *cache);
   return TRUE;
+}
+
+gboolean
+vipd_vip_renew (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip, guint32 lifetime_s,
+                const char *log_name, GError **error)
+{
+  VipdVipRenewal *r = NULL;
+  gboolean ok = vipd_vip_renew_cached (nl, ifname, vip, lifetime_s, log_name, &r, error);
+
+  vipd_vip_renewal_unref (r);
+  return ok;
 }
 
 gboolean

@@ -49,6 +49,16 @@ gboolean vipd_vip_add (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *
  * request cannot be built (unknown interface, invalid VIP). */
 gboolean vipd_vip_renew (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip,
                          guint32 lifetime_s, const char *log_name, GError **error);
+
+/* A renewal request built once and sent again (nothing but the sequence number changes): the
+ * caller keeps one per VIP and passes it to every renewal of that VIP with the same ifname, vip
+ * and log_name. It is rebuilt when the lifetime changes or when nl has forgotten its interface
+ * indexes (a link event, or a failed request). Frees with vipd_vip_renewal_unref. */
+typedef struct _VipdVipRenewal VipdVipRenewal;
+gboolean vipd_vip_renew_cached (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip,
+                                guint32 lifetime_s, const char *log_name,
+                                VipdVipRenewal **cache, GError **error);
+void vipd_vip_renewal_unref (VipdVipRenewal *r);
 /* Sends the queued renewals now and reads the kernel's answers to them. */
 void vipd_vip_renew_flush (VipdVipNetlink *nl);
 /* The netlink port renewals are sent from (opening its socket now), 0 when it cannot be

@@ -13,6 +13,7 @@ typedef struct
   VipdNlVip nl;
   char *ifname;
   char *label;
+  VipdVipRenewal *renewal; /* its renewal request, built at the first renewal */
 } VipEntry;
 
 struct _VipdVipHolder
@@ -38,6 +39,7 @@ vip_entry_clear (gpointer data)
 
   g_free (e->ifname);
   g_free (e->label);
+  vipd_vip_renewal_unref (e->renewal);
 }
 
 static void
@@ -104,10 +106,11 @@ renew_now (VipdVipHolder *h, guint64 now_us)
    * expires first is restored by vipd_vip_holder_address_removed. */
   for (guint i = 0; i < h->vips->len; i++)
     {
-      const VipEntry *e = &g_array_index (h->vips, VipEntry, i);
+      VipEntry *e = &g_array_index (h->vips, VipEntry, i);
       g_autoptr (GError) error = NULL;
 
-      if (!vipd_vip_renew (h->nl, e->ifname, &e->nl, h->lifetime_s, h->log_name, &error))
+      if (!vipd_vip_renew_cached (h->nl, e->ifname, &e->nl, h->lifetime_s, h->log_name,
+                                  &e->renewal, &error))
         vipd_log_instance (G_LOG_LEVEL_WARNING, h->log_name, "%s", error->message);
     }
   h->renewed_at = now_us;

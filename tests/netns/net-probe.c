@@ -314,7 +314,7 @@ cmd_vip_renew (char **argv, int argc)
         return fail (error);
     }
   printf ("queued %d\n", argc - 2);
-  /* The flush is an idle callback; answers come on the socket's fd. Half a second is plenty. */
+  /* The flush is an idle callback that also reads the kernel's answers. Half a second is plenty. */
   g_timeout_add (500, on_timeout, loop);
   g_main_loop_run (loop);
   printf ("done\n");

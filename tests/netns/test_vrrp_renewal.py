@@ -41,6 +41,39 @@ class Renewal(vipd_bed.VipdTest):
         self.assertGreaterEqual(renewals, int(WINDOW / (LIFE / 2)) - 1, samples)
         self.assertLessEqual(renewals, int(WINDOW / (LIFE / 4)) + 1, samples)
 
+    def add_vip0(self):
+        # A veth pair inside node1 (this kernel has no dummy links); deleting vip0 takes both.
+        self.bed.run("node1", ["ip", "link", "add", "vip0", "type", "veth", "peer", "name", "vip0p"])
+        for dev in ("vip0", "vip0p"):
+            self.bed.run("node1", ["ip", "link", "set", dev, "up"])
+
+    def test_renewal_after_link_recreated(self):
+        self.make_bed(nodes=1, client=False)
+        self.add_vip0()
+        confs = self.seed("floating-vip", {"node1": "node1.conf"}, fast=False,
+                          edit=lambda t: t.replace("192.0.2.150/24",
+                                                   "192.0.2.150/24\n        203.0.113.150/24 dev vip0"))
+        self.start("node1", confs["node1"])
+        self.wait_owner(VIP, "node1", vipd_bed.master_down(100, 1.0) + 3)
+        self.bed.wait_for(lambda: self.has("node1", "203.0.113.150", "vip0"), 3, "the VIP on vip0")
+        time.sleep(LIFE / 2)  # at least one renewal built for the first vip0
+
+        old = int(self.bed.run("node1", ["cat", "/sys/class/net/vip0/ifindex"]).stdout)
+        self.bed.run("node1", ["ip", "link", "del", "vip0"])
+        self.add_vip0()
+        new = int(self.bed.run("node1", ["cat", "/sys/class/net/vip0/ifindex"]).stdout)
+        self.assertNotEqual(old, new)
+        self.bed.wait_for(lambda: self.has("node1", "203.0.113.150", "vip0"), 2 * LIFE,
+                          "the VIP back on the new vip0")
+        # Two lifetimes on the new interface: renewed all along, and no renewal was refused.
+        end = time.monotonic() + 2 * LIFE
+        while time.monotonic() < end:
+            a = self.bed.find_addr("node1", "203.0.113.150", "vip0")
+            self.assertIsNotNone(a, "the VIP on the new vip0 expired")
+            self.assertGreaterEqual(a["valid_life_time"], LIFE // 2 - 1)
+            time.sleep(0.25)
+        self.assertEqual(self.log_lines("node1", "cannot renew"), [])
+
 
 if __name__ == "__main__":
     sys.exit(vipd_bed.main(Renewal))
