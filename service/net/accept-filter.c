@@ -17,8 +17,9 @@
 
 struct _VipdAcceptFilter
 {
-  struct nft_ctx *nft;
+  struct nft_ctx *nft; /* made at the first use */
   char *unavailable; /* why there is no nft context */
+  guint leftovers_source; /* removes tables a killed run left, once the daemon is up */
   gboolean inet_made;   /* the inet table exists (made by this run) */
   gboolean netdev_made; /* the netdev table exists (made by this run) */
   char *who;
@@ -27,13 +28,37 @@ struct _VipdAcceptFilter
   GPtrArray *closed; /* char*: macvlans whose gate is closed */
 };
 
+static char *nfnetlink_missing (void);
+
+/* The libnftables context, made when first needed: a daemon without no_accept or use_vmac
+ * needs it only to look for a killed run's tables, after its instances have started. */
+static struct nft_ctx *
+nft (VipdAcceptFilter *f)
+{
+  if (f->nft != NULL || f->unavailable != NULL)
+    return f->nft;
+  f->unavailable = nfnetlink_missing ();
+  if (f->unavailable == NULL)
+    {
+      f->nft = nft_ctx_new (NFT_CTX_DEFAULT);
+      if (f->nft == NULL)
+        f->unavailable = g_strdup ("cannot make a libnftables context");
+    }
+  if (f->nft)
+    {
+      nft_ctx_buffer_output (f->nft);
+      nft_ctx_buffer_error (f->nft);
+    }
+  return f->nft;
+}
+
 /* Runs script; FALSE with nft's error message. */
 static gboolean
 run (VipdAcceptFilter *f, const char *script, GError **error)
 {
   g_autofree char *msg = NULL;
 
-  if (f->nft == NULL)
+  if (nft (f) == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "nftables: %s", f->unavailable);
       return FALSE;
@@ -64,30 +89,46 @@ nfnetlink_missing (void)
   return NULL;
 }
 
+/* Tables a killed run left behind go, unless this run has made its own since (each change
+ * replaces the whole table anyway). Listing first: deleting a table that is not there still
+ * costs the kernel a transaction, about 10 ms, and so did the two deletions when they ran at
+ * start-up, before the instances. Silent when there are none, or no nftables. */
+static void
+remove_leftovers (VipdAcceptFilter *f)
+{
+  static const char *const families[] = { "inet", "netdev" };
+
+  g_clear_handle_id (&f->leftovers_source, g_source_remove);
+  if (nft (f) == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (families); i++)
+    {
+      g_autofree char *list = g_strdup_printf ("list table %s vipd", families[i]);
+      g_autofree char *del = g_strdup_printf ("delete table %s vipd", families[i]);
+      gboolean made = i == 0 ? f->inet_made : f->netdev_made;
+
+      if (!made && nft_run_cmd_from_buffer (f->nft, list) == 0)
+        nft_run_cmd_from_buffer (f->nft, del);
+    }
+}
+
+static gboolean
+leftovers_idle (gpointer data)
+{
+  VipdAcceptFilter *f = data;
+
+  f->leftovers_source = 0;
+  remove_leftovers (f);
+  return G_SOURCE_REMOVE;
+}
+
 VipdAcceptFilter *
 vipd_accept_filter_new (void)
 {
   VipdAcceptFilter *f = g_new0 (VipdAcceptFilter, 1);
 
-  f->unavailable = nfnetlink_missing ();
-  if (f->unavailable == NULL)
-    {
-      f->nft = nft_ctx_new (NFT_CTX_DEFAULT);
-      if (f->nft == NULL)
-        f->unavailable = g_strdup ("cannot make a libnftables context");
-    }
-  if (f->nft)
-    {
-      nft_ctx_buffer_output (f->nft);
-      nft_ctx_buffer_error (f->nft);
-    }
   f->closed = g_ptr_array_new_with_free_func (g_free);
-  /* Tables a killed run left behind go; when there are none (or no nftables) this is silent. */
-  if (f->nft)
-    {
-      nft_run_cmd_from_buffer (f->nft, "delete table inet vipd");
-      nft_run_cmd_from_buffer (f->nft, "delete table netdev vipd");
-    }
+  f->leftovers_source = g_idle_add_full (G_PRIORITY_LOW, leftovers_idle, f, NULL);
   return f;
 }
 
@@ -110,6 +151,8 @@ vipd_accept_filter_free (VipdAcceptFilter *f)
   if (f == NULL)
     return;
   g_clear_handle_id (&f->poll_source, g_source_remove);
+  if (f->leftovers_source != 0)
+    remove_leftovers (f);
   if (f->inet_made)
     drop_table (f, "inet");
   if (f->netdev_made)

@@ -108,6 +108,19 @@ class Accept(vipd_bed.VipdTest):
         self.assertEqual(self.kill("node1", signal.SIGTERM, 10), 0)
         self.assertIsNone(self.nft_table("node1"))
 
+    def test_killed_run_leftover_unneeded(self):
+        """A table left by kill -9 goes soon after a start whose configuration needs none (the
+        look for leftovers runs once the instances have started, not before them)."""
+        self.make_bed(nodes=1)
+        self.start("node1", self.write_conf("n1.conf", conf("n1", 200, "  no_accept\n")))
+        self.wait_owner(VIP4, "node1", vipd_bed.master_down(200, ADV) + 3)
+        self.kill("node1", signal.SIGKILL)
+        self.assertIsNotNone(self.nft_table("node1"))
+        self.start("node1", self.write_conf("n2.conf", conf("n1", 200, "")))
+        self.bed.wait_for(lambda: self.nft_table("node1") is None, 3, "the leftover table to go")
+        self.wait_owner(VIP4, "node1", vipd_bed.master_down(200, ADV) + 3)
+        self.assertTrue(self.ping_once(VIP4), "the VIP does not answer without no_accept")
+
     def test_owner_accepts(self):
         bed = self.make_bed(nodes=1)
         c1 = self.write_conf("n1.conf", conf("n1", 255, "  no_accept\n"))
