@@ -133,6 +133,27 @@ arm (Queue *q)
     }
 }
 
+/* Whether d, not due yet but inside its early window, had better wait for its own deadline:
+ * when the deadline after it (the smaller child of the root) cannot ride along now but can
+ * at d's deadline, d's own wake-up serves both, and firing d now would only make it come round
+ * again sooner. A VIP renewal (a window of a quarter lifetime) thus waits for the advert it
+ * would meet at half a lifetime instead of riding on the one before it. */
+static gboolean
+shares_later_wake_up (Queue *q, const VipdDeadline *d, guint64 now)
+{
+  const VipdDeadline *e = NULL;
+  guint64 opens;
+
+  if (q->heap->len > 1)
+    e = at (q, 1);
+  if (q->heap->len > 2 && at (q, 2)->when < e->when)
+    e = at (q, 2);
+  if (e == NULL)
+    return FALSE;
+  opens = e->when > e->early ? e->when - e->early : 0;
+  return opens > now && opens <= d->when;
+}
+
 static gboolean
 queue_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
 {
@@ -155,6 +176,9 @@ queue_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
   while (budget-- > 0 && q->heap->len > 0 && at (q, 0)->when <= now + at (q, 0)->early)
     {
       VipdDeadline *d = at (q, 0);
+
+      if (d->when > now && shares_later_wake_up (q, d, now))
+        break;
 
       heap_remove (q, d);
       d->when = VIPD_DEADLINE_NEVER;

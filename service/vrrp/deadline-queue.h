@@ -31,7 +31,9 @@ void vipd_deadline_set (VipdDeadline *d, guint64 deadline_us);
  * deadline wakes the queue then: the timer itself is armed for the earliest deadline only, so
  * deadlines that tolerate it share wake-ups instead of each taking its own. A wake-up takes
  * deadlines in order while the next one is inside its window, so one without a window that is
- * due later holds back those behind it (they still fire by their own deadline). */
+ * due later holds back those behind it (they still fire by their own deadline). A deadline
+ * inside its window still waits for its own time when the deadline after it cannot ride along
+ * now but could then: its own wake-up serves both, and it does not come round again sooner. */
 void vipd_deadline_set_early (VipdDeadline *d, guint64 deadline_us, guint64 early_us);
 /* Disarms and frees; safe from inside any deadline's callback, its own included. */
 void vipd_deadline_free (VipdDeadline *d);

@@ -183,6 +183,43 @@ test_early_window (void)
   g_array_unref (order);
 }
 
+/* A deadline inside its window waits for its own time when the one after it could share that
+ * wake-up but not this one: b's window reaches a's wake-up, but c (window opens after a, before
+ * b's deadline) would then need a wake-up of its own; instead b fires at its deadline and c
+ * rides along. */
+static void
+test_early_waits_for_shared (void)
+{
+  Probe a, b, c;
+  GArray *order = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint64 now = (guint64) g_get_monotonic_time ();
+
+  a = (Probe) { .index = 0, .order = order };
+  b = (Probe) { .index = 1, .order = order };
+  c = (Probe) { .index = 2, .order = order };
+  a.d = vipd_deadline_new (on_fire, &a);
+  b.d = vipd_deadline_new (on_fire, &b);
+  c.d = vipd_deadline_new (on_fire, &c);
+  a.when = now + 50000;
+  b.when = now + 250000;
+  c.when = now + 260000;
+  vipd_deadline_set (a.d, a.when);
+  vipd_deadline_set_early (b.d, b.when, 220000);
+  vipd_deadline_set_early (c.d, c.when, 40000);
+  run_until (order, 3);
+  g_assert_cmpuint (order->len, ==, 3);
+  g_assert_cmpuint (g_array_index (order, guint, 0), ==, 0);
+  g_assert_cmpuint (g_array_index (order, guint, 1), ==, 1);
+  g_assert_cmpuint (g_array_index (order, guint, 2), ==, 2);
+  g_assert_cmpuint (b.fired_at, >=, b.when);     /* waited for its own deadline */
+  g_assert_cmpuint (c.fired_at, <, c.when);      /* rode along with b */
+  g_assert_cmpuint (c.fired_at, >=, c.when - 40000);
+  vipd_deadline_free (a.d);
+  vipd_deadline_free (b.d);
+  vipd_deadline_free (c.d);
+  g_array_unref (order);
+}
+
 /* The dispatch does not read the timerfd: re-arming it must leave nothing to dispatch, both when
  * another deadline is still queued and when the heap is empty (a busy loop would show here as
  * a pending main context). */
@@ -228,5 +265,6 @@ main (int argc, char **argv)
   g_test_add_func ("/deadline-queue/rearm-disarm-free", test_rearm_disarm_free);
   g_test_add_func ("/deadline-queue/early-window", test_early_window);
   g_test_add_func ("/deadline-queue/quiet-after-dispatch", test_quiet_after_dispatch);
+  g_test_add_func ("/deadline-queue/early-waits-for-shared", test_early_waits_for_shared);
   return g_test_run ();
 }
