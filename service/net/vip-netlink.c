@@ -22,9 +22,10 @@ struct _VipdVipNetlink
   guint32 generation; /* bumped when ifindex is forgotten: built renewals are stale then */
 
   /* Lifetime renewals: RTM_NEWADDR replace requests packed into one datagram on a socket of
-   * their own, sent by vipd_vip_renew_flush (or else from an idle callback), without NLM_F_ACK. The kernel handles route netlink
-   * requests inside sendmsg() and answers only the failed ones (an NLMSG_ERROR carrying the
-   * request's sequence number), so a thousand renewals cost one send and no ack per VIP. */
+   * their own, sent by vipd_vip_renew_flush (for vipd_vip_renew, from an idle callback), without
+   * NLM_F_ACK. The kernel handles route netlink requests inside sendmsg() and answers only the
+   * failed ones (an NLMSG_ERROR carrying the request's sequence number), so a thousand renewals
+   * cost one send and no ack per VIP. */
   struct nl_sock *renew_sk;
   GByteArray *batch;    /* the queued requests, back to back */
   GArray *pending;      /* PendingRenewal: the requests of the batch, by sequence number */
@@ -432,9 +433,10 @@ build_renewal (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip, gui
   return r;
 }
 
-/* Appends r to the batch under a new sequence number, keeping a reference in pending. */
+/* Appends r to the batch under a new sequence number, keeping a reference in pending; with
+ * idle_flush, an idle callback sends the batch unless something flushes it first. */
 static void
-queue_renewal (VipdVipNetlink *nl, VipdVipRenewal *r)
+queue_renewal (VipdVipNetlink *nl, VipdVipRenewal *r, gboolean idle_flush)
 {
   PendingRenewal p = { 0 };
   guint offset;
@@ -450,8 +452,27 @@ queue_renewal (VipdVipNetlink *nl, VipdVipRenewal *r)
   p.seq = nl->renew_seq;
   p.r = g_rc_box_acquire (r);
   g_array_append_val (nl->pending, p);
-  if (nl->flush_source == 0)
+  if (idle_flush && nl->flush_source == 0)
     nl->flush_source = g_idle_add_full (G_PRIORITY_DEFAULT, flush_idle, nl, NULL);
+}
+
+/* Queues a renewal through *cache, (re)building it when it is missing or stale. */
+static gboolean
+renew (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip, guint32 lifetime_s,
+       const char *log_name, VipdVipRenewal **cache, gboolean idle_flush, GError **error)
+{
+  VipdVipRenewal *r = *cache;
+
+  if (!open_renew_socket (nl, error))
+    return FALSE;
+  if (r != NULL && (r->generation != nl->generation || r->lifetime_s != lifetime_s))
+    g_clear_pointer (cache, vipd_vip_renewal_unref);
+  if (*cache == NULL)
+    *cache = build_renewal (nl, ifname, vip, lifetime_s, log_name, error);
+  if (*cache == NULL)
+    return FALSE;
+  queue_renewal (nl, *cache, idle_flush);
+  return TRUE;
 }
 
 gboolean
@@ -459,16 +480,7 @@ vipd_vip_renew_cached (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *
                        guint32 lifetime_s, const char *log_name, VipdVipRenewal **cache,
                        GError **error)
 {
-  if (!open_renew_socket (nl, error))
-    return FALSE;
-  if (*cache != NULL && ((*cache)->generation != nl->generation || (*cache)->lifetime_s != lifetime_s))
-    g_clear_pointer (cache, vipd_vip_renewal_unref);
-  if (*cache == NULL)
-    *cache = build_renewal (nl, ifname, vip, lifetime_s, log_name, error);
-  if (*cache == NULL)
-    return FALSE;
-  queue_renewal (nl, *cache);
-  return TRUE;
+  return renew (nl, ifname, vip, lifetime_s, log_name, cache, FALSE, error);
 }
 
 gboolean
@@ -476,7 +488,7 @@ vipd_vip_renew (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip, gu
                 const char *log_name, GError **error)
 {
   VipdVipRenewal *r = NULL;
-  gboolean ok = vipd_vip_renew_cached (nl, ifname, vip, lifetime_s, log_name, &r, error);
+  gboolean ok = renew (nl, ifname, vip, lifetime_s, log_name, &r, TRUE, error);
 
   vipd_vip_renewal_unref (r);
   return ok;

@@ -50,10 +50,12 @@ gboolean vipd_vip_add (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *
 gboolean vipd_vip_renew (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip,
                          guint32 lifetime_s, const char *log_name, GError **error);
 
-/* A renewal request built once and sent again (nothing but the sequence number changes): the
- * caller keeps one per VIP and passes it to every renewal of that VIP with the same ifname, vip
- * and log_name. It is rebuilt when the lifetime changes or when nl has forgotten its interface
- * indexes (a link event, or a failed request). Frees with vipd_vip_renewal_unref. */
+/* Like vipd_vip_renew, with a request built once and sent again (nothing but the sequence
+ * number changes): the caller keeps one per VIP and passes it to every renewal of that VIP with
+ * the same ifname, vip and log_name. It is rebuilt when the lifetime changes or when nl has
+ * forgotten its interface indexes (a link event, or a failed request). The renewal waits for
+ * the caller's vipd_vip_renew_flush (or the next add, remove or listing on nl): no idle
+ * callback. Frees with vipd_vip_renewal_unref. */
 typedef struct _VipdVipRenewal VipdVipRenewal;
 gboolean vipd_vip_renew_cached (VipdVipNetlink *nl, const char *ifname, const VipdNlVip *vip,
                                 guint32 lifetime_s, const char *log_name,

@@ -78,7 +78,7 @@ load_schedule (VipdVipHolder *h, const VipdInstance *inst, const VipdGlobalDefs 
  * Every held VIP with a lifetime is renewed half a lifetime after the last renewal at the
  * latest. One deadline serves every holder, and when it fires it also renews the holders due
  * within the next quarter of their lifetime: renewals fall into a couple of batches per period
- * whatever the number of instances, each batch one datagram (vipd_vip_renew), instead of one
+ * whatever the number of instances, each batch one datagram (vipd_vip_renew_cached), instead of one
  * request per instance spread over the period. A holder is renewed every 1/4 to 1/2 of its
  * lifetime, so a killed daemon's VIPs still expire within one lifetime, and a renewal delayed
  * by a busy machine has half a lifetime (at least 1 s) before the VIP would expire.
@@ -131,7 +131,6 @@ renew_tick_fired (gpointer user_data)
 {
   guint64 now = (guint64) g_get_monotonic_time ();
   guint64 next = VIPD_DEADLINE_NEVER;
-
   guint64 early = 0;
   VipdVipNetlink *flushed = NULL;
 
