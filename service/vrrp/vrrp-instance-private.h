@@ -1,6 +1,6 @@
-/* vrrp-instance-private.h — what vrrp-instance.c shares with vrrp-instance-track.c: the
- * instance struct, its fault bits, and the two ways of changing its state. Not for other
- * files. */
+/* vrrp-instance-private.h — what vrrp-instance.c shares with vrrp-instance-track.c and
+ * vrrp-instance-link.c: the instance struct, its fault bits, and the ways of changing its
+ * state. Not for other files. */
 #pragma once
 
 #include "vrrp-instance.h"
@@ -61,5 +61,10 @@ struct _VipdVrrpInstance
 void vipd_vrrp_instance_step (VipdVrrpInstance *inst, const VipdEvent *ev);
 /* Replaces the fault bits; entering or leaving fault goes through the state machine. */
 void vipd_vrrp_instance_set_faults (VipdVrrpInstance *inst, guint faults);
+
+/* vrrp-instance-link.c: the fault bits the link, the source address and the sockets give now
+ * (keeping the bits that come from elsewhere), and setting the bits without a state change. */
+guint vipd_vrrp_instance_link_faults (VipdVrrpInstance *inst);
+void vipd_vrrp_instance_store_faults (VipdVrrpInstance *inst, guint faults);
 
 G_END_DECLS
