@@ -132,7 +132,7 @@ renew_tick_fired (gpointer user_data)
   guint64 now = (guint64) g_get_monotonic_time ();
   guint64 next = VIPD_DEADLINE_NEVER;
   guint64 early = 0;
-  VipdVipNetlink *flushed = NULL;
+  VipdVipNetlink *queued = NULL; /* the handle holding the renewals queued so far */
 
   (void) user_data;
   renew_tick_at = VIPD_DEADLINE_NEVER;
@@ -142,24 +142,21 @@ renew_tick_fired (gpointer user_data)
       guint64 period = renew_period_us (h);
 
       if (h->renewed_at + period <= now + period / 2)
-        renew_now (h, now);
+        {
+          /* Holders share their daemon's netlink handle: in practice one flush, below. */
+          if (queued != NULL && queued != h->nl)
+            vipd_vip_renew_flush (queued);
+          renew_now (h, now);
+          queued = h->nl;
+        }
       if (h->renewed_at + period < next)
         {
           next = h->renewed_at + period;
           early = period / 2;
         }
     }
-  /* Holders share their daemon's netlink handle: in practice this is one flush. */
-  for (guint i = 0; i < renewing->len; i++)
-    {
-      VipdVipHolder *h = g_ptr_array_index (renewing, i);
-
-      if (h->renewed_at == now && h->nl != flushed)
-        {
-          vipd_vip_renew_flush (h->nl);
-          flushed = h->nl;
-        }
-    }
+  if (queued != NULL)
+    vipd_vip_renew_flush (queued);
   arm_renew_tick (next, early);
 }
 

@@ -42,6 +42,14 @@ on_fire (gpointer data)
     }
 }
 
+/* A probe that records into order, with a disarmed deadline of its own. */
+static void
+probe_init (Probe *p, guint index, GArray *order)
+{
+  *p = (Probe) { .index = index, .order = order };
+  p->d = vipd_deadline_new (on_fire, p);
+}
+
 static void
 run_until (GArray *order, guint n)
 {
@@ -62,8 +70,7 @@ test_order (void)
 
   for (guint i = 0; i < N; i++)
     {
-      p[i] = (Probe) { .index = i, .order = order };
-      p[i].d = vipd_deadline_new (on_fire, &p[i]);
+      probe_init (&p[i], i, order);
       /* Some share a deadline; some are armed twice, the second time wins. */
       p[i].when = now + 20000 + (guint64) g_rand_int_range (rand, 0, 40) * 2000;
       if (i % 5 == 0)
@@ -149,14 +156,10 @@ test_early_window (void)
   GArray *order = g_array_new (FALSE, FALSE, sizeof (guint));
   guint64 now = (guint64) g_get_monotonic_time ();
 
-  a = (Probe) { .index = 0, .order = order };
-  b = (Probe) { .index = 1, .order = order }; /* window reaches a's deadline: fires with it */
-  c = (Probe) { .index = 2, .order = order }; /* window opens after a's deadline: on its own */
-  d = (Probe) { .index = 3, .order = order }; /* no window: on its own */
-  a.d = vipd_deadline_new (on_fire, &a);
-  b.d = vipd_deadline_new (on_fire, &b);
-  c.d = vipd_deadline_new (on_fire, &c);
-  d.d = vipd_deadline_new (on_fire, &d);
+  probe_init (&a, 0, order);
+  probe_init (&b, 1, order); /* window reaches a's deadline: fires with it */
+  probe_init (&c, 2, order); /* window opens after a's deadline: on its own */
+  probe_init (&d, 3, order); /* no window: on its own */
   a.when = now + 50000;
   b.when = now + 150000;
   c.when = now + 400000;
@@ -194,12 +197,9 @@ test_early_waits_for_shared (void)
   GArray *order = g_array_new (FALSE, FALSE, sizeof (guint));
   guint64 now = (guint64) g_get_monotonic_time ();
 
-  a = (Probe) { .index = 0, .order = order };
-  b = (Probe) { .index = 1, .order = order };
-  c = (Probe) { .index = 2, .order = order };
-  a.d = vipd_deadline_new (on_fire, &a);
-  b.d = vipd_deadline_new (on_fire, &b);
-  c.d = vipd_deadline_new (on_fire, &c);
+  probe_init (&a, 0, order);
+  probe_init (&b, 1, order);
+  probe_init (&c, 2, order);
   a.when = now + 50000;
   b.when = now + 250000;
   c.when = now + 260000;
@@ -230,10 +230,8 @@ test_quiet_after_dispatch (void)
   GArray *order = g_array_new (FALSE, FALSE, sizeof (guint));
   guint64 now = (guint64) g_get_monotonic_time ();
 
-  a = (Probe) { .index = 0, .order = order };
-  b = (Probe) { .index = 1, .order = order };
-  a.d = vipd_deadline_new (on_fire, &a);
-  b.d = vipd_deadline_new (on_fire, &b);
+  probe_init (&a, 0, order);
+  probe_init (&b, 1, order);
   a.when = now + 20000;
   b.when = now + 300000;
   vipd_deadline_set (a.d, a.when);
