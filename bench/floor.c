@@ -1,0 +1,150 @@
+/* floor.c — the least a VRRP master does each second, in a GLib main loop or in a bare epoll
+ * loop, for bench/floor.py to set beside vipd and keepalived at one instance.
+ *
+ * Usage: floor glib|epoll IFNAME
+ *
+ * Both modes do the same work as the daemons' sending path and nothing else: a raw
+ * IPPROTO_VRRP socket bound to IFNAME and joined to 224.0.0.18 there (TTL 255, no multicast
+ * loop), and a CLOCK_MONOTONIC timerfd armed on absolute whole seconds; at each expiry the
+ * timerfd is read, one 20-byte VRRPv2 advertisement (VRID 1, priority 150, 192.0.2.1) is sent
+ * and the timer re-armed. "glib" waits in g_main_loop_run() with the timerfd as a
+ * g_unix_fd_add() source and SIGTERM as a g_unix_signal_add() source, as vipd does; "epoll"
+ * waits in epoll_wait(), as keepalived does, and dies on SIGTERM. */
+#include <arpa/inet.h>
+#include <glib-unix.h>
+#include <glib.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+static int timer_fd = -1;
+static int vrrp_fd = -1;
+static struct timespec next_expiry;
+static struct sockaddr_in group = { .sin_family = AF_INET };
+static guint8 advert[20] = {
+  0x21, 1, 150, 1, /* v2 advertisement, VRID 1, priority 150, one address */
+  0, 1, 0, 0,      /* no authentication, advert_int 1 s, checksum below */
+  192, 0, 2, 1,    /* the VIP */
+};
+
+static guint16
+checksum (const guint8 *buf, gsize len)
+{
+  guint32 sum = 0;
+
+  for (gsize i = 0; i + 1 < len; i += 2)
+    sum += (guint32) (buf[i] << 8 | buf[i + 1]);
+  while (sum >> 16)
+    sum = (sum & 0xffff) + (sum >> 16);
+  return (guint16) ~sum;
+}
+
+static void
+arm (void)
+{
+  struct itimerspec its = { .it_value = next_expiry };
+
+  timerfd_settime (timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+static void
+expired (void)
+{
+  guint64 count;
+
+  if (read (timer_fd, &count, sizeof count) < 0)
+    return; /* spurious: nothing expired */
+  if (sendto (vrrp_fd, advert, sizeof advert, 0, (struct sockaddr *) &group, sizeof group) < 0)
+    perror ("floor: sendto");
+  next_expiry.tv_sec++;
+  arm ();
+}
+
+static gboolean
+on_timer (int fd, GIOCondition cond, gpointer data)
+{
+  expired ();
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_sigterm (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+static int
+open_socket (const char *ifname)
+{
+  struct ip_mreqn mreq = { .imr_ifindex = (int) if_nametoindex (ifname) };
+  int ttl = 255, loop = 0;
+
+  vrrp_fd = socket (AF_INET, SOCK_RAW | SOCK_CLOEXEC, 112);
+  inet_pton (AF_INET, "224.0.0.18", &group.sin_addr);
+  mreq.imr_multiaddr = group.sin_addr;
+  if (vrrp_fd < 0 || mreq.imr_ifindex == 0
+      || setsockopt (vrrp_fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t) strlen (ifname) + 1) < 0
+      || setsockopt (vrrp_fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl) < 0
+      || setsockopt (vrrp_fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop) < 0
+      || setsockopt (vrrp_fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof mreq) < 0
+      || setsockopt (vrrp_fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof mreq) < 0)
+    {
+      perror ("floor: the VRRP socket (needs root and an existing interface)");
+      return -1;
+    }
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  guint16 sum;
+
+  if (argc != 3 || (strcmp (argv[1], "glib") != 0 && strcmp (argv[1], "epoll") != 0))
+    {
+      fprintf (stderr, "usage: floor glib|epoll IFNAME\n");
+      return 2;
+    }
+  if (open_socket (argv[2]) < 0)
+    return 1;
+  sum = checksum (advert, sizeof advert);
+  advert[6] = (guint8) (sum >> 8);
+  advert[7] = (guint8) sum;
+  timer_fd = timerfd_create (CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  clock_gettime (CLOCK_MONOTONIC, &next_expiry);
+  next_expiry.tv_sec++;
+  next_expiry.tv_nsec = 0;
+  arm ();
+
+  if (strcmp (argv[1], "glib") == 0)
+    {
+      GMainLoop *loop = g_main_loop_new (NULL, FALSE);
+
+      g_unix_fd_add (timer_fd, G_IO_IN, on_timer, NULL);
+      g_unix_signal_add (SIGTERM, on_sigterm, loop);
+      g_main_loop_run (loop);
+      g_main_loop_unref (loop);
+      return 0;
+    }
+
+  {
+    int ep = epoll_create1 (EPOLL_CLOEXEC);
+    struct epoll_event ev = { .events = EPOLLIN };
+
+    if (ep < 0 || epoll_ctl (ep, EPOLL_CTL_ADD, timer_fd, &ev) < 0)
+      {
+        perror ("floor: epoll");
+        return 1;
+      }
+    for (;;)
+      if (epoll_wait (ep, &ev, 1, -1) == 1)
+        expired ();
+  }
+}
