@@ -5,11 +5,13 @@
  *
  * Both modes do the same work as the daemons' sending path and nothing else: a raw
  * IPPROTO_VRRP socket bound to IFNAME and joined to 224.0.0.18 there (TTL 255, no multicast
- * loop), and a CLOCK_MONOTONIC timerfd armed on absolute whole seconds; at each expiry the
- * timerfd is read, one 20-byte VRRPv2 advertisement (VRID 1, priority 150, 192.0.2.1) is sent
- * and the timer re-armed. "glib" waits in g_main_loop_run() with the timerfd as a
- * g_unix_fd_add() source and SIGTERM as a g_unix_signal_add() source, as vipd does; "epoll"
- * waits in epoll_wait(), as keepalived does, and dies on SIGTERM. */
+ * loop), and a CLOCK_MONOTONIC timerfd armed on absolute whole seconds; at each expiry one
+ * 20-byte VRRPv2 advertisement (VRID 1, priority 150, 192.0.2.1) is sent and the timer
+ * re-armed, which also clears its expiry count, so it is never read (as in vipd). "glib" waits
+ * in g_main_loop_run() with the timerfd as a unix-fd source that may recurse (so that GLib
+ * leaves it in the poll set while dispatching it, as vipd's service/net/fd-watch.c does) and
+ * SIGTERM as a g_unix_signal_add() source; "epoll" waits in epoll_wait(), as keepalived does,
+ * and dies on SIGTERM. */
 #include <arpa/inet.h>
 #include <glib-unix.h>
 #include <glib.h>
@@ -56,10 +58,6 @@ arm (void)
 static void
 expired (void)
 {
-  guint64 count;
-
-  if (read (timer_fd, &count, sizeof count) < 0)
-    return; /* spurious: nothing expired */
   if (sendto (vrrp_fd, advert, sizeof advert, 0, (struct sockaddr *) &group, sizeof group) < 0)
     perror ("floor: sendto");
   next_expiry.tv_sec++;
@@ -126,8 +124,12 @@ main (int argc, char **argv)
   if (strcmp (argv[1], "glib") == 0)
     {
       GMainLoop *loop = g_main_loop_new (NULL, FALSE);
+      GSource *timer = g_unix_fd_source_new (timer_fd, G_IO_IN);
 
-      g_unix_fd_add (timer_fd, G_IO_IN, on_timer, NULL);
+      g_source_set_can_recurse (timer, TRUE);
+      g_source_set_callback (timer, (GSourceFunc) (void (*) (void)) on_timer, NULL, NULL);
+      g_source_attach (timer, NULL);
+      g_source_unref (timer);
       g_unix_signal_add (SIGTERM, on_sigterm, loop);
       g_main_loop_run (loop);
       g_main_loop_unref (loop);

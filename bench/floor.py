@@ -6,8 +6,9 @@ the CPU it takes is mostly the cost of that wake-up. This bench sets vipd and ke
 the least any program can spend on it (bench/floor.c, built as `floor` in the build directory,
 found beside --vipd as ../bench/floor):
 
-  glib   a timerfd in a GLib main loop, a raw VRRP socket, read + sendto + timerfd_settime
-         each second: what a GLib daemon cannot go below;
+  glib   a timerfd in a GLib main loop (a source that stays in the poll set while dispatched,
+         as vipd's), a raw VRRP socket, sendto + timerfd_settime each second: what a GLib
+         daemon cannot go below;
   epoll  the same work in a bare epoll_wait() loop, as keepalived waits.
 
 Each program runs alone in node1 of a namespace test bed (tests/netns/testbed.py) on the veth
