@@ -115,10 +115,7 @@ def main():
         s = samples[kind]
         print("| %s | %.1f / %.1f / %.1f | %.4f |" % (
             kind, min(s), statistics.median(s), max(s), statistics.median(s) / 1e4))
-    print()
-    print("loadavg (1/5/15 min) before -> after each round:")
-    for l in loads:
-        print("  " + l)
+    scale.print_loads("each round", loads)
     return 0
 
 

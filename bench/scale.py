@@ -33,7 +33,6 @@ Usage: sudo bench/scale.py [--sizes 1,100,1000] [--roles master,backup] [--cpu-s
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -190,6 +189,14 @@ def cpu_ns(pid):
 def loadavg():
     with open("/proc/loadavg") as f:
         return " ".join(f.read().split()[:3])
+
+
+def print_loads(what, loads):
+    """The table's footnote: /proc/loadavg before and after each measurement."""
+    print()
+    print("loadavg (1/5/15 min) before -> after %s:" % what)
+    for line in loads:
+        print("  " + line)
 
 
 class Daemon:
@@ -407,10 +414,7 @@ def main():
             for kind in ("vipd", "keepalived"):
                 print(fmt_row(size, role, kind, res[kind]), flush=True)
             loads.append("%d %s: %s -> %s" % (size, role, res["load"][0], res["load"][1]))
-    print()
-    print("loadavg (1/5/15 min) before -> after each CPU window:")
-    for l in loads:
-        print("  " + l)
+    print_loads("each CPU window", loads)
     return 0
 
 
