@@ -18,8 +18,8 @@ schedstat run time (every thread; keepalived: its parent and VRRP child), starti
 its VIP is present (vipd, keepalived: past the second round of gratuitous ARPs) or 3 s after
 start (floors). vipd runs with --no-dbus. The programs take turns, the order rotated every
 round, --rounds (5) rounds; one measured program runs at a time, because two masters started
-together wake up in the same instant and the second on a CPU finds the kernel's caches warm
-(identical vipd builds side by side measured 80 and 131 µs a second).
+together wake up in the same instant and the second on a CPU most likely finds the kernel's
+caches warm (identical vipd builds side by side measured 80 and 131 µs a second).
 
 Usage: ninja -C build && sudo bench/floor.py [--rounds 5] [--seconds 30] [--vipd build/service/vipd]
 """
