@@ -45,6 +45,7 @@ setup_ipv4 (VipdVrrpSocket *s, gboolean unicast_only, GError **error)
   struct ip_mreqn mreq = { .imr_ifindex = s->ifindex };
 
   if (!set_int (s, IPPROTO_IP, IP_TTL, VIPD_VRRP_TTL, "IP_TTL", error)
+      || !set_int (s, IPPROTO_IP, IP_TOS, VIPD_VRRP_TOS, "IP_TOS", error)
       || !set_int (s, IPPROTO_IP, IP_MULTICAST_TTL, VIPD_VRRP_TTL, "IP_MULTICAST_TTL", error)
       || !set_int (s, IPPROTO_IP, IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP", error)
       || !set_int (s, IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO", error))
@@ -78,6 +79,7 @@ setup_ipv6 (VipdVrrpSocket *s, gboolean unicast_only, GError **error)
 
   if (!set_int (s, IPPROTO_IPV6, IPV6_UNICAST_HOPS, VIPD_VRRP_TTL, "IPV6_UNICAST_HOPS", error)
       || !set_int (s, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, VIPD_VRRP_TTL, "IPV6_MULTICAST_HOPS", error)
+      || !set_int (s, IPPROTO_IPV6, IPV6_TCLASS, VIPD_VRRP_TOS, "IPV6_TCLASS", error)
       || !set_int (s, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0, "IPV6_MULTICAST_LOOP", error)
       || !set_int (s, IPPROTO_IPV6, IPV6_MULTICAST_IF, s->ifindex, "IPV6_MULTICAST_IF", error)
       || !set_int (s, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT", error)

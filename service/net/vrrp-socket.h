@@ -1,8 +1,9 @@
 /* vrrp-socket.h — one raw socket per (interface, family) for IP protocol 112 (VRRP).
  *
- * Bound to the interface, TTL/hop limit 255 on everything it sends, multicast loop off. On
- * receive the caller gets the VRRP message with the IP layer's view (source, destination,
- * TTL/hop limit) so that the codec can validate it; nothing is filtered here. */
+ * Bound to the interface, TTL/hop limit 255 and DSCP CS6 (VIPD_VRRP_TOS) on everything it
+ * sends, multicast loop off. On receive the caller gets the VRRP message with the IP layer's
+ * view (source, destination, TTL/hop limit) so that the codec can validate it; nothing is
+ * filtered here. */
 #pragma once
 
 #include <glib.h>

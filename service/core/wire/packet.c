@@ -391,7 +391,7 @@ vipd_packet_encode_ipv4_header (const VipdPacketMeta *meta, guint16 id, gsize pa
       || meta->dst.family != AF_INET)
     return 0;
   buf[0] = 0x45;
-  buf[1] = 0xc0; /* precedence "internetwork control", as keepalived and FRR send */
+  buf[1] = VIPD_VRRP_TOS;
   buf[2] = (guint8) (total >> 8);
   buf[3] = (guint8) total;
   buf[4] = (guint8) (id >> 8);

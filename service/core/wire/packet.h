@@ -13,6 +13,9 @@ G_BEGIN_DECLS
 
 #define VIPD_VRRP_PROTO 112
 #define VIPD_VRRP_TTL 255
+/* IPv4 TOS / IPv6 traffic class of what vipd sends: DSCP CS6 ("network control", RFC 4594;
+ * precedence "internetwork control" in the old TOS terms), as keepalived and FRR send. */
+#define VIPD_VRRP_TOS 0xc0
 #define VIPD_VRRP_TYPE_ADVERT 1
 #define VIPD_VRRP_HDR_LEN 8
 #define VIPD_VRRP_V2_AUTH_LEN 8
@@ -135,7 +138,7 @@ VipdRxResult vipd_packet_check (const guint8 *buf, gsize len, const VipdPacketMe
 gsize vipd_packet_encode (const VipdAdvert *adv, const VipdPacketMeta *meta, VipdCsumForm form,
                           guint8 *buf, gsize buflen);
 
-/* Writes a 20-byte IPv4 header (TOS 0xc0, TTL 255, protocol 112, DF clear, id as given) for
+/* Writes a 20-byte IPv4 header (TOS VIPD_VRRP_TOS, TTL 255, protocol 112, DF clear, id as given) for
  * a payload of payload_len bytes. Returns 20, or 0 when buflen < 20, meta is not IPv4 or the
  * total length exceeds 65535. */
 gsize vipd_packet_encode_ipv4_header (const VipdPacketMeta *meta, guint16 id, gsize payload_len,
