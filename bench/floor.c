@@ -131,7 +131,8 @@ open_socket (const char *ifname)
   inet_pton (AF_INET, "224.0.0.18", &group.sin_addr);
   mreq.imr_multiaddr = group.sin_addr;
   if (vrrp_fd < 0 || mreq.imr_ifindex == 0
-      || setsockopt (vrrp_fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t) strlen (ifname) + 1) < 0
+      || setsockopt (vrrp_fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+                     (socklen_t) strlen (ifname) + 1) < 0
       || setsockopt (vrrp_fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl) < 0
       || setsockopt (vrrp_fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop) < 0
       || setsockopt (vrrp_fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof mreq) < 0

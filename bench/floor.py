@@ -20,10 +20,11 @@ Each program runs alone in node1 of a namespace test bed (tests/netns/testbed.py
 end in the same namespace, so adverts go nowhere), and is measured over --seconds (30) of
 schedstat run time (every thread; keepalived: its parent and VRRP child), starting 7 s after
 its VIP is present (vipd, keepalived: past the second round of gratuitous ARPs; as backups 7 s
-after start, past their Master_Down_Interval) or 3 s after start (floors). vipd runs with --no-dbus. The programs take turns, the order rotated every
-round, --rounds (5) rounds; one measured program runs at a time, because two masters started
-together wake up in the same instant and the second on a CPU most likely finds the kernel's
-caches warm (identical vipd builds side by side measured 80 and 131 µs a second).
+after start, past their Master_Down_Interval) or 3 s after start (floors). vipd runs with
+--no-dbus. The programs take turns, the order rotated every round, --rounds (5) rounds; one
+measured program runs at a time, because two masters started together wake up in the same
+instant and the second on a CPU most likely finds the kernel's caches warm (identical vipd
+builds side by side measured 80 and 131 µs a second).
 
 Usage: ninja -C build && sudo bench/floor.py [--role master|backup] [--rounds 5] [--seconds 30]
                                             [--vipd build/service/vipd]

@@ -138,9 +138,9 @@ VipdRxResult vipd_packet_check (const guint8 *buf, gsize len, const VipdPacketMe
 gsize vipd_packet_encode (const VipdAdvert *adv, const VipdPacketMeta *meta, VipdCsumForm form,
                           guint8 *buf, gsize buflen);
 
-/* Writes a 20-byte IPv4 header (TOS VIPD_VRRP_TOS, TTL 255, protocol 112, DF clear, id as given) for
- * a payload of payload_len bytes. Returns 20, or 0 when buflen < 20, meta is not IPv4 or the
- * total length exceeds 65535. */
+/* Writes a 20-byte IPv4 header (TOS VIPD_VRRP_TOS, TTL 255, protocol 112, DF clear, id as
+ * given) for a payload of payload_len bytes. Returns 20, or 0 when buflen < 20, meta is not
+ * IPv4 or the total length exceeds 65535. */
 gsize vipd_packet_encode_ipv4_header (const VipdPacketMeta *meta, guint16 id, gsize payload_len,
                                       guint8 *buf, gsize buflen);
 
