@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wire/packet.h"
+
 static int timer_fd = -1;
 static int vrrp_fd = -1;
 static gboolean backup;
@@ -36,18 +38,6 @@ static guint8 advert[20] = {
   0, 1, 0, 0,      /* no authentication, advert_int 1 s, checksum below */
   192, 0, 2, 1,    /* the VIP */
 };
-
-static guint16
-checksum (const guint8 *buf, gsize len)
-{
-  guint32 sum = 0;
-
-  for (gsize i = 0; i + 1 < len; i += 2)
-    sum += (guint32) (buf[i] << 8 | buf[i + 1]);
-  while (sum >> 16)
-    sum = (sum & 0xffff) + (sum >> 16);
-  return (guint16) ~sum;
-}
 
 static void
 arm (void)
@@ -158,7 +148,7 @@ main (int argc, char **argv)
   backup = argc == 4;
   if (open_socket (argv[2]) < 0)
     return 1;
-  sum = checksum (advert, sizeof advert);
+  sum = vipd_csum_fold (vipd_csum_partial (advert, sizeof advert, 0));
   advert[6] = (guint8) (sum >> 8);
   advert[7] = (guint8) sum;
   timer_fd = timerfd_create (CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);

@@ -4,7 +4,7 @@
     advert_watch.py IFNAME
 
 Each line: {"t": CLOCK_MONOTONIC seconds, "mac": source MAC, "src": source address,
-"vrid": N, "prio": N, "ver": N}. A packet socket sees the frames as they are on the wire, so
+"vrid": N, "prio": N, "ver": N, "tos": IPv4 TOS or IPv6 traffic class}. A packet socket sees the frames as they are on the wire, so
 the source MAC tells a virtual-MAC sender (use_vmac, FRR) from one using its own MAC. The first
 line is {"ready": true}.
 """
@@ -33,16 +33,18 @@ def main(ifname):
         ip = frame[14:]
         if etype == 0x0800 and len(ip) >= 20 and ip[9] == 112:
             src = str(ipaddress.IPv4Address(ip[12:16]))
+            tos = ip[1]
             vrrp = ip[(ip[0] & 15) * 4:]
         elif etype == 0x86DD and len(ip) >= 40 and ip[6] == 112:
             src = str(ipaddress.IPv6Address(ip[8:24]))
+            tos = (ip[0] & 15) << 4 | ip[1] >> 4
             vrrp = ip[40:]
         else:
             continue
         if len(vrrp) < 8:
             continue
         print(json.dumps({"t": round(t, 4), "mac": mac, "src": src, "ver": vrrp[0] >> 4,
-                          "vrid": vrrp[1], "prio": vrrp[2]}), flush=True)
+                          "vrid": vrrp[1], "prio": vrrp[2], "tos": tos}), flush=True)
 
 
 if __name__ == "__main__":

@@ -75,23 +75,9 @@ CAPTURE_NA = textwrap.dedent("""
 """)
 
 
-# Prints the IPv4 TOS or IPv6 traffic class of the first VRRP frame seen on eth0, as JSON.
-CAPTURE_VRRP_TOS = textwrap.dedent("""
-    import json, socket
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
-    s.bind(("eth0", 0))
-    s.settimeout(10)
-    print("ready", flush=True)
-    while True:
-        frame = s.recv(65535)
-        etype, ip = frame[12:14], frame[14:]
-        if etype == b"\\x08\\x00" and len(ip) >= 20 and ip[9] == 112:
-            print(json.dumps({"family": 4, "tos": ip[1]}), flush=True)
-            break
-        if etype == b"\\x86\\xdd" and len(ip) >= 40 and ip[6] == 112:
-            print(json.dumps({"family": 6, "tos": (ip[0] & 15) << 4 | ip[1] >> 4}), flush=True)
-            break
-""")
+# Prints every VRRP advert seen on an interface as JSON (tests/interop/advert_watch.py).
+ADVERT_WATCH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "interop",
+                            "advert_watch.py")
 
 
 class NetTest(unittest.TestCase):
@@ -250,12 +236,15 @@ class NetTest(unittest.TestCase):
         # Adverts carry DSCP CS6 (TOS / traffic class 0xc0), as keepalived's and FRR's do, so
         # that QoS-configured switches keep them ahead of bulk traffic. Read off the wire.
         for family, vip in ((4, VIP4), (6, VIP6)):
-            cap = self.bed.start("node2", [PY, "-c", CAPTURE_VRRP_TOS])
-            self.bed.wait_log(cap, "ready", 5)
+            watch = self.bed.start("node2", [PY, ADVERT_WATCH, "eth0"])
+            self.bed.wait_log(watch, "ready", 5)
             self.probe("node1", "send-advert", "eth0", family, 55, 100, vip, "count=2")
-            cap.wait(10)
-            got = [json.loads(l) for l in cap.lines() if l.startswith("{")]
-            self.assertEqual(got, [{"family": family, "tos": 0xc0}], cap.output())
+            got = self.bed.wait_for(
+                lambda: [json.loads(l) for l in watch.lines() if '"vrid"' in l], 5,
+                "an IPv%d advert in node2" % family)
+            self.bed.stop(watch)
+            self.assertEqual([(a["vrid"], ":" in a["src"], a["tos"]) for a in got[:1]],
+                             [(55, family == 6, 0xc0)], watch.output())
 
     def test_advert_low_ttl_seen(self):
         rx = self.listen("node2", "recv", "eth0", 4, 2, 5)
